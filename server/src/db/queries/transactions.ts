@@ -1,0 +1,84 @@
+import { sql } from 'kysely'
+import type { Db } from '../client.js'
+import type { AccountFilter } from './accounts.js'
+import { pathInScope, type EntityScope } from './scope.js'
+
+export interface TransactionQuery {
+  accountId?: string | undefined
+  from?: string | undefined
+  to?: string | undefined
+  minAmount?: bigint | undefined
+  maxAmount?: bigint | undefined
+  direction?: 'in' | 'out' | undefined
+  q?: string | undefined
+  /** Keyset position: items strictly older than (bookingDate, id). */
+  after?: { bookingDate: string; id: bigint } | undefined
+  limit: number
+}
+
+function scopedAccountIds(db: Db, scope: EntityScope, filter: AccountFilter = {}) {
+  let query = db
+    .selectFrom('accounts as a')
+    .innerJoin('entities as e', 'e.id', 'a.entity_id')
+    .select('a.id')
+    .where(pathInScope('e.path', scope))
+  if (filter.bankId) query = query.where('a.bank_id', '=', filter.bankId)
+  if (filter.accountId) query = query.where('a.id', '=', filter.accountId)
+  return query
+}
+
+/** Escapes LIKE wildcards so user text matches literally. */
+function likeContains(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+}
+
+/** A page of transactions newest first (booking date, then id), keyset-paginated. */
+export async function listTransactions(db: Db, scope: EntityScope, q: TransactionQuery) {
+  let query = db
+    .selectFrom('transactions as t')
+    .selectAll('t')
+    .where('t.account_id', 'in', scopedAccountIds(db, scope, { accountId: q.accountId }))
+  if (q.accountId) query = query.where('t.account_id', '=', q.accountId)
+  if (q.from) query = query.where('t.booking_date', '>=', q.from)
+  if (q.to) query = query.where('t.booking_date', '<=', q.to)
+  if (q.direction === 'in') query = query.where('t.amount', '>', 0n)
+  if (q.direction === 'out') query = query.where('t.amount', '<', 0n)
+  if (q.minAmount !== undefined) query = query.where(sql`abs(t.amount)`, '>=', q.minAmount)
+  if (q.maxAmount !== undefined) query = query.where(sql`abs(t.amount)`, '<=', q.maxAmount)
+  if (q.q) {
+    const pattern = likeContains(q.q.toLowerCase())
+    query = query.where((eb) =>
+      eb.or(
+        ['t.counterparty_name', 't.purpose', 't.bank_reference', 't.end_to_end_id', 't.counterparty_account'].map(
+          (column) => sql<boolean>`lower(${sql.ref(column)}) like ${pattern} escape '\\'`,
+        ),
+      ),
+    )
+  }
+  if (q.after) {
+    const { bookingDate, id } = q.after
+    query = query.where((eb) =>
+      eb.or([eb('t.booking_date', '<', bookingDate), eb.and([eb('t.booking_date', '=', bookingDate), eb('t.id', '<', id)])]),
+    )
+  }
+  return query.orderBy('t.booking_date', 'desc').orderBy('t.id', 'desc').limit(q.limit).execute()
+}
+
+/** Booked inflow and outflow per day and currency for scoped accounts. */
+export async function listDailyFlows(db: Db, scope: EntityScope, from: string, to: string, filter: AccountFilter = {}) {
+  const rows = await db
+    .selectFrom('transactions as t')
+    .select([
+      't.booking_date as date',
+      't.currency',
+      sql<bigint>`sum(case when t.amount > 0 then t.amount else 0 end)`.as('inflow'),
+      sql<bigint>`sum(case when t.amount < 0 then -t.amount else 0 end)`.as('outflow'),
+    ])
+    .where('t.account_id', 'in', scopedAccountIds(db, scope, filter))
+    .where('t.status', '=', 'booked')
+    .where('t.booking_date', '>=', from)
+    .where('t.booking_date', '<=', to)
+    .groupBy(['t.booking_date', 't.currency'])
+    .execute()
+  return rows.map((r) => ({ date: r.date, currency: r.currency, inflow: BigInt(r.inflow), outflow: BigInt(r.outflow) }))
+}

@@ -1,0 +1,37 @@
+import { z } from 'zod'
+import { parseDatabaseUrl } from './db/client.js'
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATABASE_URL: z
+    .string()
+    .default('sqlite:./data/treasury.db')
+    .transform((value, ctx) => {
+      try {
+        return parseDatabaseUrl(value)
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message })
+        return z.NEVER
+      }
+    }),
+  /** Seed number of the demo group created on first start of an empty database. */
+  DEMO_SEED: z.coerce.number().int().min(0).default(42),
+  /** 'true' seeds an empty database with the demo group on start. */
+  DEMO: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+})
+
+export type Env = z.infer<typeof envSchema>
+
+export class ConfigError extends Error {
+  override name = 'ConfigError'
+}
+
+/** Validates the environment; a bad value throws one line naming the variable. */
+export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  const result = envSchema.safeParse(source)
+  if (result.success) return result.data
+  const issue = result.error.issues[0]!
+  throw new ConfigError(`invalid configuration: ${issue.path.join('.') || 'environment'}: ${issue.message}`)
+}

@@ -1,0 +1,74 @@
+import { z } from 'zod'
+import { currencyCode } from './currencies.js'
+import { accountType, id } from './domain.js'
+import { isoDate } from './fx.js'
+
+/** Input schemas of the BFF's procedures; the web client and the server share them. */
+
+export const POSITION_GROUP_BY = ['entity', 'bank', 'currency', 'region', 'accountType'] as const
+export const positionGroupBy = z.enum(POSITION_GROUP_BY)
+export type PositionGroupBy = z.infer<typeof positionGroupBy>
+
+export const positionSummaryInput = z
+  .object({
+    currency: currencyCode,
+    groupBy: positionGroupBy,
+    asOf: isoDate.optional(),
+    entityId: id.optional(),
+  })
+  .strict()
+export type PositionSummaryInput = z.infer<typeof positionSummaryInput>
+
+/** At most this many days in one trend request (a little over three years). */
+export const MAX_TREND_DAYS = 1200
+
+export const positionTrendInput = z
+  .object({ currency: currencyCode, from: isoDate, to: isoDate, entityId: id.optional(), bankId: id.optional() })
+  .strict()
+  .refine((v) => v.from <= v.to, { message: '"from" must not be after "to"', path: ['from'] })
+  .refine(
+  (v) => (Date.parse(v.to) - Date.parse(v.from)) / 86_400_000 < MAX_TREND_DAYS,
+  { message: `a trend covers at most ${MAX_TREND_DAYS} days`, path: ['to'] },
+)
+export type PositionTrendInput = z.infer<typeof positionTrendInput>
+
+export const entitiesTreeInput = z.object({ currency: currencyCode, asOf: isoDate.optional() }).strict()
+export type EntitiesTreeInput = z.infer<typeof entitiesTreeInput>
+
+export const accountsListInput = z
+  .object({
+    entityId: id.optional(),
+    bankId: id.optional(),
+    currency: currencyCode.optional(),
+    type: accountType.optional(),
+    asOf: isoDate.optional(),
+  })
+  .strict()
+export type AccountsListInput = z.infer<typeof accountsListInput>
+
+/** Amount filters are minor units as bigint, or as a string of digits from a URL. */
+const minorAmount = z.union([z.bigint(), z.string().regex(/^-?\d{1,18}$/, 'expected whole minor units').transform(BigInt)])
+
+export const TRANSACTIONS_MAX_LIMIT = 500
+
+export const transactionsListInput = z
+  .object({
+    accountId: id.optional(),
+    entityId: id.optional(),
+    from: isoDate.optional(),
+    to: isoDate.optional(),
+    /** Bounds on the absolute amount, in minor units of each transaction's currency. */
+    minAmount: minorAmount.optional(),
+    maxAmount: minorAmount.optional(),
+    direction: z.enum(['in', 'out']).optional(),
+    q: z.string().trim().min(1).max(100).optional(),
+    cursor: z.string().max(200).optional(),
+    limit: z.number().int().min(1).max(TRANSACTIONS_MAX_LIMIT).default(100),
+  })
+  .strict()
+  .refine((v) => !v.from || !v.to || v.from <= v.to, { message: '"from" must not be after "to"', path: ['from'] })
+  .refine((v) => v.minAmount === undefined || v.maxAmount === undefined || v.minAmount <= v.maxAmount, {
+    message: '"minAmount" must not exceed "maxAmount"',
+    path: ['minAmount'],
+  })
+export type TransactionsListInput = z.infer<typeof transactionsListInput>

@@ -1,0 +1,153 @@
+import { z } from 'zod'
+import { currencyCode, currencyExponent, type CurrencyCode } from './currencies.js'
+import { divideHalfEven } from './money.js'
+
+/** A calendar date as `YYYY-MM-DD` that must exist (2025-02-30 is rejected). */
+export const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD')
+  .refine((value) => new Date(`${value}T00:00:00Z`).toISOString().startsWith(value), 'not a real calendar date')
+
+/** A positive decimal rate with at least 10 significant digits of room, stored as a string. */
+export const rateString = z
+  .string()
+  .regex(/^\d{1,12}(\.\d{1,20})?$/, 'expected a positive decimal rate such as "7.1234567890"')
+  .refine((value) => /[1-9]/.test(value), 'a rate must be greater than zero')
+
+/**
+ * One dated FX rate: 1 unit of `base` buys `rate` units of `quote` on `date`, per `source`.
+ *
+ * @example
+ * { date: '2026-11-25', base: 'USD', quote: 'CNY', rate: '7.1183000000', source: 'PBOC' }
+ */
+export const fxRate = z.object({
+  date: isoDate,
+  base: currencyCode,
+  quote: currencyCode,
+  rate: rateString,
+  source: z.string().min(1).max(64),
+})
+export type FxRate = z.infer<typeof fxRate>
+
+/** Exact rational number (no float ever touches a rate). */
+export interface Rational {
+  num: bigint
+  den: bigint
+}
+
+export function parseRate(rate: string): Rational {
+  const [whole, fraction = ''] = rate.split('.')
+  return { num: BigInt(whole! + fraction), den: 10n ** BigInt(fraction.length) }
+}
+
+/** A rational as a decimal string with `places` fractional digits, half-even. */
+export function formatRate(rate: Rational, places = 10): string {
+  const scaled = divideHalfEven(rate.num * 10n ** BigInt(places), rate.den)
+  const digits = scaled.toString().padStart(places + 1, '0')
+  return `${digits.slice(0, -places)}.${digits.slice(-places)}`
+}
+
+/** How a currency was converted into the reporting currency: the rate, its date and source. */
+export interface ResolvedRate {
+  from: CurrencyCode
+  to: CurrencyCode
+  rate: Rational
+  /** Decimal string of the effective rate (units of `to` per unit of `from`), 10 places. */
+  rateText: string
+  /** The date of the rate used: the as-of date, or the latest date before it that had one. */
+  rateDate: string
+  source: string
+}
+
+/**
+ * Converts minor units of one currency into another at an exact rate, rounding half-even once.
+ *
+ * @example
+ * convertMinor(100n, 'USD', 'JPY', parseRate('151.235')) // 151n  (1.00 USD → ¥151)
+ */
+export function convertMinor(amount: bigint, from: string, to: string, rate: Rational): bigint {
+  const shift = currencyExponent(to) - currencyExponent(from)
+  const num = amount * rate.num * (shift > 0 ? 10n ** BigInt(shift) : 1n)
+  const den = rate.den * (shift < 0 ? 10n ** BigInt(-shift) : 1n)
+  return divideHalfEven(num, den)
+}
+
+/**
+ * Dated rates for looking up the rate of a day: the rate dated on it, or else the latest before it.
+ * Direct, inverse and cross (through one shared currency) pairs are found; never 1:1 for a missing pair.
+ *
+ * @example
+ * const table = new FxTable(rates)
+ * table.resolve('HKD', 'CNY', '2026-11-25') // { rate, rateText, rateDate, source } or null
+ */
+export class FxTable {
+  /** "BASE/QUOTE" → rates sorted by date ascending. */
+  private readonly series = new Map<string, FxRate[]>()
+
+  constructor(rates: Iterable<FxRate>) {
+    for (const rate of rates) {
+      const key = `${rate.base}/${rate.quote}`
+      let list = this.series.get(key)
+      if (!list) this.series.set(key, (list = []))
+      list.push(rate)
+    }
+    for (const list of this.series.values()) list.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0))
+  }
+
+  /** The latest rate of a stored pair dated on or before `asOf`. */
+  private latest(base: string, quote: string, asOf: string): FxRate | undefined {
+    const list = this.series.get(`${base}/${quote}`)
+    if (!list) return undefined
+    let lo = 0
+    let hi = list.length - 1
+    let found: FxRate | undefined
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1
+      if (list[mid]!.date <= asOf) {
+        found = list[mid]
+        lo = mid + 1
+      } else hi = mid - 1
+    }
+    return found
+  }
+
+  /** One leg from→to using a stored pair either way round. */
+  private leg(from: CurrencyCode, to: CurrencyCode, asOf: string): { rate: Rational; date: string; source: string } | null {
+    const direct = this.latest(from, to, asOf)
+    if (direct) return { rate: parseRate(direct.rate), date: direct.date, source: direct.source }
+    const inverse = this.latest(to, from, asOf)
+    if (inverse) {
+      const r = parseRate(inverse.rate)
+      return { rate: { num: r.den, den: r.num }, date: inverse.date, source: inverse.source }
+    }
+    return null
+  }
+
+  private currencies(): Set<CurrencyCode> {
+    const set = new Set<CurrencyCode>()
+    for (const key of this.series.keys()) {
+      const [base, quote] = key.split('/') as [CurrencyCode, CurrencyCode]
+      set.add(base).add(quote)
+    }
+    return set
+  }
+
+  resolve(from: CurrencyCode, to: CurrencyCode, asOf: string): ResolvedRate | null {
+    if (from === to) return { from, to, rate: { num: 1n, den: 1n }, rateText: formatRate({ num: 1n, den: 1n }), rateDate: asOf, source: 'identity' }
+    const direct = this.leg(from, to, asOf)
+    if (direct) return { from, to, rate: direct.rate, rateText: formatRate(direct.rate), rateDate: direct.date, source: direct.source }
+    // Cross through a shared currency; the reported date is the older leg's (the figure is as old as its oldest input).
+    let best: ResolvedRate | null = null
+    for (const via of this.currencies()) {
+      if (via === from || via === to) continue
+      const first = this.leg(from, via, asOf)
+      const second = first && this.leg(via, to, asOf)
+      if (!first || !second) continue
+      const rate = { num: first.rate.num * second.rate.num, den: first.rate.den * second.rate.den }
+      const rateDate = first.date < second.date ? first.date : second.date
+      const source = first.source === second.source ? `${first.source} via ${via}` : `${first.source}+${second.source} via ${via}`
+      if (!best || rateDate > best.rateDate) best = { from, to, rate, rateText: formatRate(rate), rateDate, source }
+    }
+    return best
+  }
+}

@@ -1,0 +1,5 @@
+export * from './currencies.js'
+export * from './money.js'
+export * from './fx.js'
+export * from './domain.js'
+export * from './api.js'
