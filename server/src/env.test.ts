@@ -1,0 +1,36 @@
+import path from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { ConfigError, loadEnv } from './env.js'
+
+describe('loadEnv', () => {
+  it('defaults to loopback, port 3000 and an embedded SQLite file under ./data', () => {
+    const env = loadEnv({})
+    expect(env).toMatchObject({ PORT: 3000, HOST: '127.0.0.1', DATABASE_URL: { kind: 'sqlite' } })
+    expect(env.DATABASE_URL.kind === 'sqlite' && env.DATABASE_URL.file).toBe(path.resolve(import.meta.dirname, '../../data/treasury.db'))
+  })
+
+  it('accepts sqlite: and postgres:// URLs', () => {
+    expect(loadEnv({ DATABASE_URL: 'sqlite:/tmp/x.db' }).DATABASE_URL).toEqual({ kind: 'sqlite', file: '/tmp/x.db' })
+    // Relative to the folder the user ran the command in, not the package pnpm runs the script in.
+    expect(loadEnv({ DATABASE_URL: 'sqlite:db/t.db', INIT_CWD: '/srv/app' }).DATABASE_URL).toEqual({ kind: 'sqlite', file: '/srv/app/db/t.db' })
+    expect(loadEnv({ DATABASE_URL: 'postgres://u:p@127.0.0.1:5432/t' }).DATABASE_URL).toEqual({ kind: 'postgres', url: 'postgres://u:p@127.0.0.1:5432/t' })
+  })
+
+  it.each([
+    [{ PORT: 'eighty' }, /^invalid configuration: PORT: /],
+    [{ PORT: '70000' }, /^invalid configuration: PORT: /],
+    [{ DATABASE_URL: 'mysql://x' }, /^invalid configuration: DATABASE_URL: DATABASE_URL must start with "sqlite:" or "postgres:\/\/"/],
+    [{ DATABASE_URL: 'sqlite:' }, /DATABASE_URL: DATABASE_URL "sqlite:" needs a file path/],
+    [{ DEMO: 'yes' }, /^invalid configuration: DEMO: /],
+  ])('rejects %o with one line naming the variable', (source, message) => {
+    let error: unknown
+    try {
+      loadEnv(source)
+    } catch (e) {
+      error = e
+    }
+    expect(error).toBeInstanceOf(ConfigError)
+    expect((error as Error).message).toMatch(message)
+    expect((error as Error).message).not.toContain('\n')
+  })
+})
