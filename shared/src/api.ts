@@ -72,3 +72,16 @@ export const transactionsListInput = z
     path: ['minAmount'],
   })
 export type TransactionsListInput = z.infer<typeof transactionsListInput>
+
+export const accountHistoryInput = z
+  .object({ accountId: id, from: isoDate, to: isoDate })
+  .strict()
+  .refine((v) => v.from <= v.to, { message: '"from" must not be after "to"', path: ['from'] })
+  .refine((v) => (Date.parse(v.to) - Date.parse(v.from)) / 86_400_000 < MAX_TREND_DAYS, {
+    message: `a history covers at most ${MAX_TREND_DAYS} days`,
+    path: ['to'],
+  })
+export type AccountHistoryInput = z.infer<typeof accountHistoryInput>
+
+export const accountGetInput = z.object({ accountId: id, asOf: isoDate.optional() }).strict()
+export type AccountGetInput = z.infer<typeof accountGetInput>

@@ -1,8 +1,9 @@
 import type { TransactionsListInput } from '@treasury/shared'
 import type { Db } from '../db/client.js'
 import type { EntityScope } from '../db/queries/scope.js'
+import { findAccountInScope } from '../db/queries/accounts.js'
 import { listTransactions } from '../db/queries/transactions.js'
-import { InvalidRequestError } from './errors.js'
+import { InvalidRequestError, NotFoundError } from './errors.js'
 
 /** Keyset cursors are opaque to clients: base64url of "bookingDate|id" of the last item served. */
 export function encodeCursor(bookingDate: string, id: bigint): string {
@@ -16,6 +17,9 @@ export function decodeCursor(cursor: string): { bookingDate: string; id: bigint 
 }
 
 export async function listTransactionsPage(db: Db, scope: EntityScope, input: TransactionsListInput) {
+  if (input.accountId && !(await findAccountInScope(db, scope, input.accountId))) {
+    throw new NotFoundError(`unknown account "${input.accountId}"`)
+  }
   const rows = await listTransactions(db, scope, {
     ...input,
     after: input.cursor ? decodeCursor(input.cursor) : undefined,

@@ -187,3 +187,27 @@ export async function listDailyClosings(
     .execute()
   return rows.map((r) => ({ accountId: r.id, currency: r.currency, date: r.date, amount: r.amount }))
 }
+
+/** An account if it exists inside the scope (otherwise undefined, whether missing or out of scope). */
+export function findAccountInScope(db: Db, scope: EntityScope, accountId: string) {
+  return db
+    .selectFrom('accounts as a')
+    .innerJoin('entities as e', 'e.id', 'a.entity_id')
+    .select(['a.id', 'a.currency', 'a.entity_id', 'a.bank_id'])
+    .where('a.id', '=', accountId)
+    .where(pathInScope('e.path', scope))
+    .executeTakeFirst()
+}
+
+/** Daily balances of one account in a date range (all types), oldest first. */
+export function listAccountBalances(db: Db, accountId: string, from: string, to: string) {
+  return db
+    .selectFrom('balances')
+    .select(['date', 'type', 'amount', 'reported_at', 'source'])
+    .where('account_id', '=', accountId)
+    .where('date', '>=', from)
+    .where('date', '<=', to)
+    .orderBy('date')
+    .orderBy('type')
+    .execute()
+}

@@ -1,0 +1,218 @@
+import { convertMinor, parseRate, POSITION_GROUP_BY, type CurrencyCode } from '@treasury/shared'
+import { seedDemo } from '@treasury/server/demo/index'
+import { DEMO_CALLER } from '@treasury/server/services/scope'
+import { createCallerFactory } from '@treasury/server/trpc/init'
+import { appRouter } from '@treasury/server/trpc/_app'
+import { TRPCError } from '@trpc/server'
+import { afterAll, beforeAll, expect, it } from 'vitest'
+import { describeEachDatabase, openTestDb, type TestDb } from '../support/databases.js'
+
+const END = '2026-11-20'
+const sum = (values: bigint[]) => values.reduce((a, b) => a + b, 0n)
+
+type Caller = ReturnType<ReturnType<typeof createCallerFactory<typeof appRouter>>>
+
+async function trpcError(promise: Promise<unknown>): Promise<TRPCError> {
+  try {
+    await promise
+  } catch (error) {
+    if (error instanceof TRPCError) return error
+    throw error
+  }
+  throw new Error('expected the call to fail')
+}
+
+describeEachDatabase('cash position', (kind) => {
+  let t: TestDb
+  let api: Caller
+
+  beforeAll(async () => {
+    t = await openTestDb(kind)
+    await seedDemo(t.db, { seed: 42, endDate: END, scale: 'demo' })
+    api = createCallerFactory(appRouter)({ db: t.db, caller: DEMO_CALLER })
+  }, 180_000)
+  afterAll(() => t?.drop())
+
+  for (const currency of ['CNY', 'USD', 'JPY'] as const) {
+    it(`total = Σ rows = Σ tree roots = Σ converted account balances, for every groupBy, in ${currency}`, async () => {
+      const [tree, accounts] = await Promise.all([api.entities.tree({ currency, asOf: END }), api.accounts.list({ asOf: END })])
+      for (const groupBy of POSITION_GROUP_BY) {
+        const summary = await api.position.summary({ currency, groupBy, asOf: END })
+        expect(summary.total).toBeGreaterThan(0n)
+        expect(sum(summary.rows.map((r) => r.amount)), groupBy).toBe(summary.total)
+        expect(sum(tree.roots.map((r) => r.rolledUpBalance)), groupBy).toBe(summary.total)
+        const rates = new Map(summary.fx.map((f) => [f.currency, f.rate]))
+        const converted = accounts.items.map((a) => {
+          if (a.bookedBalance === null) return 0n
+          if (a.currency === currency) return a.bookedBalance
+          const rate = rates.get(a.currency as CurrencyCode)
+          expect(rate, `rate reported for ${a.currency}`).toBeDefined()
+          return convertMinor(a.bookedBalance, a.currency, currency, parseRate(rate!))
+        })
+        expect(sum(converted), groupBy).toBe(summary.total)
+        expect(summary.unconverted).toEqual([])
+      }
+    })
+  }
+
+  it('rows by entity are the top-level member companies with rolled-up subtrees', async () => {
+    const [summary, tree] = await Promise.all([
+      api.position.summary({ currency: 'CNY', groupBy: 'entity', asOf: END }),
+      api.entities.tree({ currency: 'CNY', asOf: END }),
+    ])
+    const root = tree.roots[0]!
+    const expected = new Map(root.children.map((c) => [c.id, c.rolledUpBalance]))
+    if (root.ownBalance !== 0n || root.accounts > 0) expected.set(root.id, root.ownBalance)
+    const nonEmpty = [...expected].filter(([id]) => summary.rows.some((r) => r.key === id))
+    expect(new Map(summary.rows.map((r) => [r.key, r.amount]))).toEqual(new Map(nonEmpty))
+  })
+
+  it('scopes every figure to a member company subtree', async () => {
+    const tree = await api.entities.tree({ currency: 'CNY', asOf: END })
+    const holding = tree.roots[0]!.children.find((c) => c.children.length > 0)!
+    const scoped = await api.position.summary({ currency: 'CNY', groupBy: 'bank', asOf: END, entityId: holding.id })
+    expect(scoped.total).toBe(holding.rolledUpBalance)
+    const accounts = await api.accounts.list({ entityId: holding.id, asOf: END })
+    const subtree = new Set<string>()
+    const walk = (n: typeof holding) => {
+      subtree.add(n.id)
+      n.children.forEach(walk)
+    }
+    walk(holding)
+    expect(accounts.items.length).toBeGreaterThan(0)
+    expect(accounts.items.every((a) => subtree.has(a.entityId))).toBe(true)
+  })
+
+  it('values history at the rates of its own day and says which', async () => {
+    const summary = await api.position.summary({ currency: 'CNY', groupBy: 'currency', asOf: '2026-06-01' })
+    expect(summary.asOf).toBe('2026-06-01')
+    expect(summary.fx.length).toBeGreaterThanOrEqual(5)
+    for (const fx of summary.fx) expect(fx.rateDate).toBe('2026-06-01')
+    const usd = summary.rows.find((r) => r.key === 'USD')!
+    const usdRate = summary.fx.find((f) => f.currency === 'USD')!
+    expect(usd.amount).toBe(convertMinor(usd.byCurrency[0]!.amount, 'USD', 'CNY', parseRate(usdRate.rate)))
+  })
+
+  it('names stale figures and the freshness window', async () => {
+    const summary = await api.position.summary({ currency: 'CNY', groupBy: 'bank', asOf: END })
+    expect(summary.stale.length).toBeGreaterThan(0)
+    for (const s of summary.stale) {
+      expect(s.reason).toBe('behind')
+      expect(s.balanceDate! < END).toBe(true)
+      expect(s.asOf).toBeInstanceOf(Date)
+    }
+    expect(summary.freshness.oldest).toBeInstanceOf(Date)
+    expect(summary.freshness.oldest!.getTime()).toBeLessThanOrEqual(summary.freshness.newest!.getTime())
+  })
+
+  it('leaves a currency without any rate unconverted instead of guessing 1:1', async () => {
+    const before = await api.position.summary({ currency: 'CNY', groupBy: 'currency', asOf: END })
+    const jpy = before.rows.find((r) => r.key === 'JPY')!
+    await t.db.transaction().execute(async (trx) => {
+      await trx.deleteFrom('fx_rates').where((eb) => eb.or([eb('base', '=', 'JPY'), eb('quote', '=', 'JPY')])).execute()
+      const after = await createCallerFactory(appRouter)({ db: trx as never, caller: DEMO_CALLER }).position.summary({
+        currency: 'CNY',
+        groupBy: 'currency',
+        asOf: END,
+      })
+      expect(after.unconverted).toEqual([{ currency: 'JPY', amount: jpy.byCurrency[0]!.amount }])
+      expect(after.total).toBe(before.total - jpy.amount)
+      expect(sum(after.rows.map((r) => r.amount))).toBe(after.total)
+      expect(after.fx.map((f) => f.currency)).not.toContain('JPY')
+      throw new RollbackSentinel()
+    }).catch((error) => {
+      if (!(error instanceof RollbackSentinel)) throw error
+    })
+  })
+
+  it('trends closing balances and flows that reconcile day to day', async () => {
+    const accounts = await api.accounts.list({ asOf: END })
+    // A single-currency scope, so FX revaluation does not blur the day-to-day identity.
+    const byEntity = new Map<string, Set<string>>()
+    for (const a of accounts.items) byEntity.set(a.entityId, (byEntity.get(a.entityId) ?? new Set()).add(a.currency))
+    const tree = await api.entities.tree({ currency: 'CNY', asOf: END })
+    const leaves: string[] = []
+    const walk = (n: (typeof tree.roots)[number]) => (n.children.length ? n.children.forEach(walk) : leaves.push(n.id))
+    tree.roots.forEach(walk)
+    const entityId = leaves.find((id) => byEntity.get(id)?.size === 1 && byEntity.get(id)!.has('CNY'))!
+    expect(entityId).toBeDefined()
+    const trend = await api.position.trend({ currency: 'CNY', from: '2026-10-01', to: END, entityId })
+    expect(trend.points).toHaveLength(51)
+    for (let i = 1; i < trend.points.length; i++) {
+      const [prev, day] = [trend.points[i - 1]!, trend.points[i]!]
+      expect(day.closing - prev.closing, day.date).toBe(day.inflow - day.outflow)
+    }
+    const summary = await api.position.summary({ currency: 'CNY', groupBy: 'bank', asOf: END, entityId })
+    expect(trend.points.at(-1)!.closing).toBe(summary.total)
+  })
+
+  it('pages transactions newest first without gaps or repeats', async () => {
+    const { items: accounts } = await api.accounts.list({ asOf: END })
+    const accountId = accounts[0]!.id
+    const seen: string[] = []
+    let cursor: string | undefined
+    let previous: { bookingDate: string; id: bigint } | null = null
+    do {
+      const page: Awaited<ReturnType<typeof api.transactions.list>> = await api.transactions.list({ accountId, limit: 37, cursor })
+      for (const item of page.items) {
+        expect(item.accountId).toBe(accountId)
+        const key = { bookingDate: item.bookingDate, id: BigInt(item.id) }
+        if (previous) expect(key.bookingDate < previous.bookingDate || (key.bookingDate === previous.bookingDate && key.id < previous.id)).toBe(true)
+        previous = key
+        seen.push(item.id)
+      }
+      cursor = page.nextCursor ?? undefined
+    } while (cursor)
+    const { n } = await t.db
+      .selectFrom('transactions')
+      .select((eb) => eb.fn.countAll<bigint>().as('n'))
+      .where('account_id', '=', accountId)
+      .executeTakeFirstOrThrow()
+    expect(BigInt(seen.length)).toBe(BigInt(n))
+    expect(new Set(seen).size).toBe(seen.length)
+  })
+
+  it('filters transactions by direction, amount, text and dates', async () => {
+    const outs = await api.transactions.list({ direction: 'out', limit: 200 })
+    expect(outs.items.length).toBeGreaterThan(0)
+    expect(outs.items.every((i) => i.amount < 0n)).toBe(true)
+    const big = await api.transactions.list({ minAmount: 1_000_000n, maxAmount: 5_000_000n, limit: 200 })
+    for (const i of big.items) {
+      const abs = i.amount < 0n ? -i.amount : i.amount
+      expect(abs >= 1_000_000n && abs <= 5_000_000n).toBe(true)
+    }
+    const sample = outs.items.find((i) => i.counterpartyName)!
+    const word = sample.counterpartyName!.slice(0, 2)
+    const found = await api.transactions.list({ q: word, limit: 50 })
+    expect(found.items.length).toBeGreaterThan(0)
+    for (const i of found.items) {
+      const text = [i.counterpartyName, i.purpose, i.bankReference, i.endToEndId, i.counterpartyAccount].join(' ').toLowerCase()
+      expect(text).toContain(word.toLowerCase())
+    }
+    const wildcard = await api.transactions.list({ q: '%_%', limit: 5 })
+    expect(wildcard.items).toEqual([])
+    const window = await api.transactions.list({ from: '2026-11-01', to: '2026-11-02', limit: 500 })
+    expect(window.items.every((i) => i.bookingDate >= '2026-11-01' && i.bookingDate <= '2026-11-02')).toBe(true)
+  })
+
+  it('rejects bad input with a 4xx that names the field', async () => {
+    const badCurrency = await trpcError(api.position.summary({ currency: 'XXX' as never, groupBy: 'bank' }))
+    expect(badCurrency.code).toBe('BAD_REQUEST')
+    expect(badCurrency.message).toContain('currency')
+    const unknownEntity = await trpcError(api.position.summary({ currency: 'CNY', groupBy: 'bank', entityId: 'ent_nope' }))
+    expect(unknownEntity.code).toBe('NOT_FOUND')
+    expect(unknownEntity.message).toContain('ent_nope')
+    const badDate = await trpcError(api.position.summary({ currency: 'CNY', groupBy: 'bank', asOf: '2026-02-30' }))
+    expect(badDate.code).toBe('BAD_REQUEST')
+    expect(badDate.message).toContain('asOf')
+    const tooMany = await trpcError(api.transactions.list({ limit: 501 }))
+    expect(tooMany.message).toContain('limit')
+    const badCursor = await trpcError(api.transactions.list({ cursor: 'bm9wZQ' }))
+    expect(badCursor.code).toBe('BAD_REQUEST')
+    expect(badCursor.message).toContain('cursor')
+    const backwards = await trpcError(api.position.trend({ currency: 'CNY', from: '2026-11-02', to: '2026-11-01' }))
+    expect(backwards.message).toContain('from')
+  })
+})
+
+class RollbackSentinel extends Error {}
