@@ -16,7 +16,7 @@ function resolveSqlitePath(target: DatabaseTarget, source: NodeJS.ProcessEnv): D
 }
 
 const envSchema = z.object({
-  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default('127.0.0.1'),
   DATABASE_URL: z
     .string()

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { convertMinor, formatRate, FxTable, fxRate, parseRate, type FxRate } from './fx.js'
+import { convertMinor, formatRate, formatSignificant, FxTable, fxRate, parseRate, type FxRate } from './fx.js'
 
 const rate = (date: string, base: string, quote: string, value: string, source = 'PBOC') =>
   fxRate.parse({ date, base, quote, rate: value, source }) as FxRate
@@ -34,10 +34,23 @@ describe('FxTable', () => {
     expect(table.resolve('USD', 'CNY', '2026-11-19')).toBeNull()
   })
 
-  it('inverts a stored pair exactly', () => {
+  it('inverts a stored pair, rounded to 12 significant digits, and uses exactly the rate it reports', () => {
     const r = table.resolve('CNY', 'USD', '2026-11-23')!
-    expect(formatRate(r.rate, 12)).toBe('0.138888888889')
+    expect(r.rateText).toBe('0.138888888889')
+    expect(r.rate).toEqual(parseRate('0.138888888889'))
     expect(convertMinor(720n, 'CNY', 'USD', r.rate)).toBe(100n)
+  })
+
+  it('keeps a stored rate exactly as stored', () => {
+    const precise = new FxTable([rate('2026-11-23', 'JPY', 'CNY', '0.04712345678912')])
+    expect(precise.resolve('JPY', 'CNY', '2026-11-23')!.rateText).toBe('0.04712345678912')
+  })
+
+  it('formats significant digits for large and small rates', () => {
+    expect(formatSignificant({ num: 1n, den: 3n })).toBe('0.333333333333')
+    expect(formatSignificant({ num: 2000000n, den: 3n })).toBe('666666.666667')
+    expect(formatSignificant({ num: 1n, den: 30000n })).toBe('0.0000333333333333')
+    expect(formatRate({ num: 1n, den: 8n }, 2)).toBe('0.12')
   })
 
   it('crosses through a shared currency and dates the result by its older leg', () => {
@@ -46,13 +59,13 @@ describe('FxTable', () => {
     expect(convertMinor(72000n, 'HKD', 'USD', r.rate)).toBe(9100n) // 720 HKD × 0.91 / 7.2
     const eur = table.resolve('EUR', 'CNY', '2026-11-23')!
     expect(eur.rateDate).toBe('2026-11-21')
-    expect(eur.rateText).toBe('7.5600000000')
+    expect(eur.rateText).toBe('7.56000000000')
     expect(eur.source).toBe('ECB+PBOC via USD')
   })
 
   it('answers null, never 1:1, for a currency without any rate', () => {
     expect(table.resolve('SGD', 'CNY', '2026-11-23')).toBeNull()
-    expect(table.resolve('CNY', 'CNY', '2026-11-23')?.rateText).toBe('1.0000000000')
+    expect(table.resolve('CNY', 'CNY', '2026-11-23')?.rateText).toBe('1')
   })
 
   it('validates rates at the boundary', () => {

@@ -6,7 +6,10 @@ import { divideHalfEven } from './money.js'
 export const isoDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD')
-  .refine((value) => new Date(`${value}T00:00:00Z`).toISOString().startsWith(value), 'not a real calendar date')
+  .refine((value) => {
+    const time = Date.parse(`${value}T00:00:00Z`)
+    return !Number.isNaN(time) && new Date(time).toISOString().startsWith(value)
+  }, 'not a real calendar date')
 
 /** A positive decimal rate with at least 10 significant digits of room, stored as a string. */
 export const rateString = z
@@ -47,12 +50,34 @@ export function formatRate(rate: Rational, places = 10): string {
   return `${digits.slice(0, -places)}.${digits.slice(-places)}`
 }
 
+/** Significant digits kept for a derived (inverse or cross) rate; the rounded rate is the one used. */
+export const DERIVED_RATE_DIGITS = 12
+
+/** A rational as a decimal string with `digits` significant digits, half-even (at most 20 places). */
+export function formatSignificant(rate: Rational, digits = DERIVED_RATE_DIGITS): string {
+  let magnitude = 0 // number of integer digits, or minus the count of leading fractional zeros
+  if (rate.num >= rate.den) magnitude = (rate.num / rate.den).toString().length
+  else {
+    let scaled = rate.num * 10n
+    while (scaled < rate.den) {
+      scaled *= 10n
+      magnitude -= 1
+    }
+  }
+  const places = Math.min(20, Math.max(0, digits - magnitude))
+  return places === 0 ? divideHalfEven(rate.num, rate.den).toString() : formatRate(rate, places)
+}
+
 /** How a currency was converted into the reporting currency: the rate, its date and source. */
 export interface ResolvedRate {
   from: CurrencyCode
   to: CurrencyCode
+  /** Exactly the rate `rateText` says: what you are shown is what was used. */
   rate: Rational
-  /** Decimal string of the effective rate (units of `to` per unit of `from`), 10 places. */
+  /**
+   * Decimal string of the rate used (units of `to` per unit of `from`): a stored rate as stored,
+   * an inverse or cross rate rounded to {@link DERIVED_RATE_DIGITS} significant digits.
+   */
   rateText: string
   /** The date of the rate used: the as-of date, or the latest date before it that had one. */
   rateDate: string
@@ -112,15 +137,21 @@ export class FxTable {
   }
 
   /** One leg from→to using a stored pair either way round. */
-  private leg(from: CurrencyCode, to: CurrencyCode, asOf: string): { rate: Rational; date: string; source: string } | null {
+  private leg(from: CurrencyCode, to: CurrencyCode, asOf: string): { rate: Rational; date: string; source: string; stored: string | null } | null {
     const direct = this.latest(from, to, asOf)
-    if (direct) return { rate: parseRate(direct.rate), date: direct.date, source: direct.source }
+    if (direct) return { rate: parseRate(direct.rate), date: direct.date, source: direct.source, stored: direct.rate }
     const inverse = this.latest(to, from, asOf)
     if (inverse) {
       const r = parseRate(inverse.rate)
-      return { rate: { num: r.den, den: r.num }, date: inverse.date, source: inverse.source }
+      return { rate: { num: r.den, den: r.num }, date: inverse.date, source: inverse.source, stored: null }
     }
     return null
+  }
+
+  /** The rate to use and show: a stored rate as it is, a derived one rounded (and used rounded). */
+  private static settle(from: CurrencyCode, to: CurrencyCode, rate: Rational, stored: string | null, rateDate: string, source: string): ResolvedRate {
+    const rateText = stored ?? formatSignificant(rate)
+    return { from, to, rate: parseRate(rateText), rateText, rateDate, source }
   }
 
   private currencies(): Set<CurrencyCode> {
@@ -133,9 +164,9 @@ export class FxTable {
   }
 
   resolve(from: CurrencyCode, to: CurrencyCode, asOf: string): ResolvedRate | null {
-    if (from === to) return { from, to, rate: { num: 1n, den: 1n }, rateText: formatRate({ num: 1n, den: 1n }), rateDate: asOf, source: 'identity' }
+    if (from === to) return { from, to, rate: { num: 1n, den: 1n }, rateText: '1', rateDate: asOf, source: 'identity' }
     const direct = this.leg(from, to, asOf)
-    if (direct) return { from, to, rate: direct.rate, rateText: formatRate(direct.rate), rateDate: direct.date, source: direct.source }
+    if (direct) return FxTable.settle(from, to, direct.rate, direct.stored, direct.date, direct.source)
     // Cross through a shared currency; the reported date is the older leg's (the figure is as old as its oldest input).
     let best: ResolvedRate | null = null
     for (const via of this.currencies()) {
@@ -146,7 +177,7 @@ export class FxTable {
       const rate = { num: first.rate.num * second.rate.num, den: first.rate.den * second.rate.den }
       const rateDate = first.date < second.date ? first.date : second.date
       const source = first.source === second.source ? `${first.source} via ${via}` : `${first.source}+${second.source} via ${via}`
-      if (!best || rateDate > best.rateDate) best = { from, to, rate, rateText: formatRate(rate), rateDate, source }
+      if (!best || rateDate > best.rateDate) best = FxTable.settle(from, to, rate, null, rateDate, source)
     }
     return best
   }

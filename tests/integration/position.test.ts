@@ -89,8 +89,9 @@ describeEachDatabase('cash position', (kind) => {
     expect(summary.fx.length).toBeGreaterThanOrEqual(5)
     for (const fx of summary.fx) expect(fx.rateDate).toBe('2026-06-01')
     const usd = summary.rows.find((r) => r.key === 'USD')!
-    const usdRate = summary.fx.find((f) => f.currency === 'USD')!
-    expect(usd.amount).toBe(convertMinor(usd.byCurrency[0]!.amount, 'USD', 'CNY', parseRate(usdRate.rate)))
+    const usdRate = parseRate(summary.fx.find((f) => f.currency === 'USD')!.rate)
+    const accounts = await api.accounts.list({ currency: 'USD', asOf: '2026-06-01' })
+    expect(usd.amount).toBe(sum(accounts.items.map((a) => convertMinor(a.bookedBalance ?? 0n, 'USD', 'CNY', usdRate))))
   })
 
   it('names stale figures and the freshness window', async () => {

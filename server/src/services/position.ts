@@ -116,7 +116,7 @@ async function groupKeyer(db: Db, scope: EntityScope, groupBy: PositionSummaryIn
       const entities = await listEntities(db, scope)
       const byId = new Map(entities.map((e) => [e.id, e]))
       // A scope root's own accounts form its own row; everything deeper rolls up to the root's child.
-      const depthOf = new Map(scope.paths.map((p) => [p, p.split('/').length - 2]))
+      const depthOf = new Map(scope.paths.map((p) => [p, p.split('/').filter(Boolean).length - 1]))
       return (a) => {
         const segments = a.entityPath.split('/').filter(Boolean)
         const rootPath = scope.paths.find((p) => a.entityPath.startsWith(p))!
