@@ -1,5 +1,6 @@
 import { router } from './init.js'
 import { accountsRouter } from './routers/accounts.js'
+import { connectorsRouter } from './routers/connectors.js'
 import { entitiesRouter } from './routers/entities.js'
 import { positionRouter } from './routers/position.js'
 import { referenceRouter } from './routers/reference.js'
@@ -11,6 +12,7 @@ export const appRouter = router({
   accounts: accountsRouter,
   transactions: transactionsRouter,
   reference: referenceRouter,
+  connectors: connectorsRouter,
 })
 
 /** The API's type; the web client imports only this (`import type`). */
