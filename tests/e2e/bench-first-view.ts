@@ -1,0 +1,159 @@
+/**
+ * First-view benchmark of the dashboard (issue 3's speed targets), in Debian's headless Chromium
+ * against the real server with the demo data on loopback:
+ *
+ * - JavaScript needed for the first view, gzipped: the entry chunk and everything the overview
+ *   route imports statically (from Vite's manifest), and, measured, every script the browser
+ *   fetched before the overview was fully drawn. Target ≤ 350 KB.
+ * - Time to a fully drawn overview: from navigation start to the `tc:first-view-drawn` mark, which
+ *   the overview sets once every panel has its answer and the browser painted it. Target ≤ 1.5 s.
+ *
+ * Run from the repository root:  server/node_modules/.bin/tsx tests/e2e/bench-first-view.ts [runs]
+ * (BENCH_URL=http://127.0.0.1:3000 measures a server that is already running instead of starting one.)
+ */
+import { readFileSync } from 'node:fs'
+import { cpus, loadavg } from 'node:os'
+import path from 'node:path'
+import { gzipSync } from 'node:zlib'
+import { launchBrowser } from './support/browser.js'
+import { webDist } from './support/paths.js'
+import { startServer, type RunningServer } from './support/server.js'
+import { ensureSpaBuilt } from './support/spa.js'
+
+const TARGET_KB = 350
+const TARGET_MS = 1500
+const runs = Number(process.argv[2] ?? 5)
+
+interface ManifestChunk {
+  file: string
+  isEntry?: boolean
+  imports?: string[]
+}
+
+function gzipKb(file: string): number {
+  return gzipSync(readFileSync(path.join(webDist, file))).length / 1024
+}
+
+/** Entry chunk + the overview route's chunk + all their static imports, as built. */
+function staticFirstView(): { files: string[]; kb: number } {
+  const manifest = JSON.parse(readFileSync(path.join(webDist, '.vite', 'manifest.json'), 'utf8')) as Record<string, ManifestChunk>
+  const seen = new Set<string>()
+  const walk = (key: string) => {
+    if (seen.has(key) || !manifest[key]) return
+    seen.add(key)
+    for (const dep of manifest[key]!.imports ?? []) walk(dep)
+  }
+  const entry = Object.keys(manifest).find((k) => manifest[k]!.isEntry)
+  const overview = Object.keys(manifest).find((k) => k.endsWith('OverviewView.vue'))
+  if (!entry || !overview) throw new Error('manifest has no entry or no OverviewView chunk')
+  walk(entry)
+  walk(overview)
+  const files = [...seen].map((k) => manifest[k]!.file)
+  return { files, kb: files.reduce((sum, f) => sum + gzipKb(f), 0) }
+}
+
+interface Visit {
+  drawnMs: number
+  jsKb: number
+  scripts: number
+  /** Per API procedure: ms from request start to the end of its response. */
+  api: Record<string, number>
+}
+
+/** Recorded API answers by URL, to replay them instantly (isolates the browser's share of the time). */
+type Recording = Map<string, { status: number; body: Buffer; contentType: string }>
+
+async function measure(url: string, options: { record?: Recording; replay?: Recording } = {}): Promise<Visit> {
+  const browser = await launchBrowser({ viewport: { width: 1440, height: 900 } })
+  try {
+    const page = await browser.context.newPage()
+    const api: Record<string, number> = {}
+    page.on('requestfinished', async (request) => {
+      const { pathname } = new URL(request.url())
+      if (!pathname.startsWith('/trpc/')) return
+      api[pathname.slice(6)] = Math.round(request.timing().responseEnd)
+      const response = await request.response()
+      if (options.record && response) {
+        options.record.set(request.url(), { status: response.status(), body: await response.body(), contentType: response.headers()['content-type'] ?? 'application/json' })
+      }
+    })
+    const replay = options.replay
+    if (replay) {
+      await page.route(/\/trpc\//, (route) => {
+        const hit = replay.get(route.request().url())
+        return hit ? route.fulfill({ status: hit.status, body: hit.body, contentType: hit.contentType }) : route.continue()
+      })
+    }
+    await page.goto(url)
+    await page.locator('html[data-first-view="drawn"]').waitFor({ state: 'attached', timeout: 60_000 })
+    const drawnMs = Number(await page.evaluate(`performance.getEntriesByName('tc:first-view-drawn')[0].startTime`))
+    // Scripts whose download started before the overview was drawn (the browser's own record).
+    const scripts = (await page.evaluate(
+      `performance.getEntriesByType('resource').filter((e) => e.startTime <= ${drawnMs} && new URL(e.name).pathname.endsWith('.js')).map((e) => new URL(e.name).pathname)`,
+    )) as string[]
+    const ready = await page.locator('[data-testid="overview"][data-ready="true"]').count()
+    if (ready !== 1) throw new Error('the first view drawn was not the overview')
+    const jsKb = scripts.reduce((sum, p) => sum + gzipKb(p.replace(/^\//, '')), 0)
+    return { drawnMs, jsKb, scripts: scripts.length, api }
+  } finally {
+    await browser.close()
+  }
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!
+
+async function main() {
+  let server: RunningServer | null = null
+  let url = process.env.BENCH_URL?.trim()
+  if (!url) {
+    ensureSpaBuilt()
+    server = await startServer()
+    url = server.url
+  }
+  try {
+    const fixed = staticFirstView()
+    // One warm-up visit: the server's first queries compile statements and fill SQLite's cache.
+    const recording: Recording = new Map()
+    await measure(url, { record: recording })
+    const results: Visit[] = []
+    for (let i = 0; i < runs; i++) results.push(await measure(url))
+    // The same visits with the API answered instantly from the recording: the browser's own share.
+    const replayed: Visit[] = []
+    for (let i = 0; i < runs; i++) replayed.push(await measure(url, { replay: recording }))
+    const drawn = results.map((r) => r.drawnMs)
+    const js = results.map((r) => r.jsKb)
+    const row = (name: string, value: string, target: string, ok: boolean) => `| ${name} | ${value} | ${target} | ${ok ? 'yes' : '**no**'} |`
+    console.log(
+      [
+        '',
+        `First view of the overview, ${runs} cold-cache visits (fresh Chromium profile each), demo data, loopback:`,
+        '',
+        '| measure | result | target | met |',
+        '|---|---|---|---|',
+        row('JS for the first view, gzipped (entry + overview route, static imports)', `${fixed.kb.toFixed(1)} KB in ${fixed.files.length} files`, `≤ ${TARGET_KB} KB`, fixed.kb <= TARGET_KB),
+        row('JS fetched before the overview was drawn, gzipped (median)', `${median(js).toFixed(1)} KB in ${results[0]!.scripts} files`, `≤ ${TARGET_KB} KB`, median(js) <= TARGET_KB),
+        row('Navigation → overview fully drawn (median)', `${Math.round(median(drawn))} ms`, `≤ ${TARGET_MS} ms`, median(drawn) <= TARGET_MS),
+        row('Navigation → overview fully drawn (worst)', `${Math.round(Math.max(...drawn))} ms`, `≤ ${TARGET_MS} ms`, Math.max(...drawn) <= TARGET_MS),
+        row(
+          'Same, API answered instantly from a recording (browser share, median)',
+          `${Math.round(median(replayed.map((r) => r.drawnMs)))} ms`,
+          '—',
+          true,
+        ),
+        '',
+        `runs (ms): ${drawn.map((d) => Math.round(d)).join(', ')}; replayed: ${replayed.map((r) => Math.round(r.drawnMs)).join(', ')}`,
+        `machine load (1-min average) at the end: ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores`,
+        '',
+        'API calls of the first view (median ms from request to last byte; the server answers them one at a time):',
+        ...Object.keys(results[0]!.api).map((name) => `- ${name}: ${median(results.map((r) => r.api[name] ?? NaN))} ms`),
+      ].join('\n'),
+    )
+  } finally {
+    await server?.stop()
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error)
+  process.exit(1)
+})

@@ -1,0 +1,282 @@
+import { formatMoney } from '@treasury/shared'
+import type { Locator, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { apiClient } from './support/api.js'
+import { chromiumAvailable, launchBrowser, screenshot, watchPageErrors, type Browser } from './support/browser.js'
+import { startServer, type RunningServer } from './support/server.js'
+import { ensureSpaBuilt } from './support/spa.js'
+
+/**
+ * The Group CFO dashboard in Debian's Chromium against the real server (seeded demo group) and
+ * the built SPA, on loopback. Screenshots go to tests/e2e/artifacts/.
+ */
+const run = chromiumAvailable()
+const STARTUP = 240_000
+const STEP = 90_000
+
+describe.skipIf(!run)('dashboard in Chromium', () => {
+  let server: RunningServer
+  let browser: Browser
+  let api: ReturnType<typeof apiClient>
+
+  beforeAll(async () => {
+    ensureSpaBuilt()
+    server = await startServer()
+    api = apiClient(server.url)
+    browser = await launchBrowser()
+  }, STARTUP)
+
+  afterAll(async () => {
+    await browser?.close()
+    await server?.stop()
+  }, 30_000)
+
+  /** A page with the person's settings cleared (the profile is shared by the tests of this file). */
+  async function freshPage(path = '/'): Promise<{ page: Page; errors: string[] }> {
+    const page = await browser.context.newPage()
+    const errors = watchPageErrors(page)
+    await page.goto(`${server.url}/settings`)
+    await page.evaluate('localStorage.clear()')
+    await page.goto(`${server.url}${path}`)
+    return { page, errors }
+  }
+
+  /** Waits until the overview says every panel has its answer (data or error) and is drawn. */
+  async function waitDrawn(page: Page) {
+    await page.locator('[data-testid="overview"][data-ready="true"]').waitFor({ timeout: 60_000 })
+  }
+
+  async function text(locator: Locator): Promise<string> {
+    return ((await locator.textContent()) ?? '').trim()
+  }
+
+  function exactly(value: string): RegExp {
+    return new RegExp(`^\\s*${value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`)
+  }
+
+  /** The breakdown table as [row key, formatted converted amount] pairs, top to bottom. */
+  async function breakdownRows(page: Page): Promise<[string, string][]> {
+    const rows = page.locator('[data-testid="breakdown-table"] tbody tr')
+    await rows.first().waitFor()
+    const out: [string, string][] = []
+    for (const row of await rows.all()) out.push([(await row.getAttribute('data-key'))!, await text(row.locator('td.amt .money'))])
+    return out
+  }
+
+  const kpiTotal = (page: Page) => page.locator('[data-testid="kpi-total"] .money')
+
+  it('shows the same consolidated total as the API (position.summary)', async () => {
+    const { page, errors } = await freshPage('/')
+    await waitDrawn(page)
+    const summary = await api.position.summary.query({ currency: 'CNY', groupBy: 'currency' })
+    const expected = formatMoney(summary.total, 'CNY', 'zh-CN')
+    expect(await text(kpiTotal(page))).toBe(expected)
+    // The breakdown table's total row says the same.
+    expect(await text(page.locator('[data-testid="breakdown-table"] tfoot .money').first())).toBe(expected)
+    // Stale figures are named, not hidden.
+    if (summary.stale.length > 0) await expect(page.locator('[data-testid="stale-notice"]').isVisible()).resolves.toBe(true)
+    expect(await page.locator('[data-testid="group-name"]').textContent()).not.toBe('')
+
+    // Every breakdown row equals the API's: by bank…
+    const byBank = await api.position.summary.query({ currency: 'CNY', groupBy: 'bank' })
+    const shown = await breakdownRows(page)
+    expect(shown).toEqual(byBank.rows.map((r) => [r.key, formatMoney(r.amount, 'CNY', 'zh-CN')]))
+    // …and by member company.
+    await page.locator('[data-testid="breakdown-by"]').getByText('按成员单位').click()
+    await page.waitForURL(/[?&]by=entity/)
+    const byEntity = await api.position.summary.query({ currency: 'CNY', groupBy: 'entity' })
+    await page.locator(`[data-testid="breakdown-table"] tbody tr[data-key="${byEntity.rows[0]!.key}"]`).waitFor()
+    expect(await breakdownRows(page)).toEqual(byEntity.rows.map((r) => [r.key, formatMoney(r.amount, 'CNY', 'zh-CN')]))
+    await page.locator('[data-testid="breakdown-by"]').getByText('按银行').click()
+    await page.waitForURL((url) => !url.search.includes('by='))
+    await screenshot(page, 'overview-zh-CN')
+    expect(errors).toEqual([])
+    await page.close()
+  }, STEP)
+
+  it('switches the reporting currency, and the total follows the API in USD', async () => {
+    const { page } = await freshPage('/')
+    await waitDrawn(page)
+    const select = page.locator('.el-select[data-testid="currency-select"]')
+    await select.waitFor({ timeout: 15_000 })
+    await select.click()
+    await page.locator('.el-select-dropdown__item:visible').filter({ hasText: exactly('USD') }).click()
+    await page.waitForURL(/[?&]currency=USD/)
+    const summary = await api.position.summary.query({ currency: 'USD', groupBy: 'currency' })
+    const expected = formatMoney(summary.total, 'USD', 'zh-CN')
+    await kpiTotal(page).filter({ hasText: exactly(expected) }).waitFor({ timeout: 30_000 })
+    // The FX rates behind the figures are one click away.
+    await page.locator('[data-testid="fx-button"]').click()
+    const dialog = page.locator('.el-dialog:visible')
+    await dialog.waitFor()
+    if (summary.fx.length > 0) expect(await dialog.textContent()).toContain(summary.fx[0]!.rate)
+    await screenshot(page, 'overview-usd-fx-rates', { fullPage: false })
+    await page.keyboard.press('Escape')
+    // The choice is in the URL: a reload (or a colleague with the link) sees USD.
+    await page.reload()
+    await kpiTotal(page).filter({ hasText: exactly(expected) }).waitFor({ timeout: 30_000 })
+    await page.close()
+  }, STEP)
+
+  it('drills down from a member company to an account and its transactions', async () => {
+    const tree = await api.entities.tree.query({ currency: 'CNY' })
+    const company = [...tree.roots[0]!.children].sort((a, b) => (a.rolledUpBalance > b.rolledUpBalance ? -1 : 1))[0]!
+    const { page } = await freshPage('/entities')
+    const node = page.locator(`[data-testid="entity-tree"] [data-entity="${company.id}"]`)
+    await node.waitFor({ timeout: 30_000 })
+    await node.click()
+    await page.waitForURL(new RegExp(`[?&]entity=${company.id}`))
+    const detail = page.locator('[data-testid="entity-detail"]')
+    await detail.locator('h2', { hasText: company.name }).waitFor()
+    expect(await detail.textContent()).toContain(formatMoney(company.rolledUpBalance, 'CNY', 'zh-CN'))
+    expect(await text(page.locator('[data-testid="scope-entity"]'))).toBe(company.name)
+    const firstAccount = detail.locator('[data-testid="entity-accounts"] tbody tr a').first()
+    await firstAccount.waitFor({ timeout: 30_000 })
+    await screenshot(page, 'entities-company-selected')
+
+    const accountName = await text(firstAccount)
+    await firstAccount.click()
+    await page.waitForURL(/\/accounts\/[^/?]+/)
+    // The company scope travels with the drill-down.
+    expect(page.url()).toContain(`entity=${company.id}`)
+    const accountId = new URL(page.url()).pathname.split('/').pop()!
+    await page.locator('[data-testid="account-name"]', { hasText: accountName }).waitFor()
+    const account = await api.accounts.get.query({ accountId })
+    const booked = page.locator('[data-testid="account-booked"] .money')
+    await booked.waitFor()
+    expect(await text(booked)).toBe(account.bookedBalance === null ? '—' : formatMoney(account.bookedBalance, account.currency, 'zh-CN'))
+    const rows = page.locator('[data-testid="account-transactions"] .el-table-v2__row')
+    await rows.first().waitFor({ timeout: 30_000 })
+    const page1 = await api.transactions.list.query({ accountId, limit: 1 })
+    const first = page1.items[0]!
+    expect(await rows.first().textContent()).toContain(first.bookingDate)
+    await page.locator('[data-testid="account-history"] canvas').waitFor()
+    await screenshot(page, 'account-page')
+    await page.close()
+  }, STEP)
+
+  it('switches the language to English and keeps it after a reload', async () => {
+    const { page } = await freshPage('/settings')
+    await page.locator('[data-testid="settings-language"]').getByText('English').click()
+    await page.locator('[data-nav="overview"]', { hasText: 'Overview' }).waitFor()
+    expect(await page.evaluate('document.documentElement.lang')).toBe('en')
+    await page.reload()
+    await page.locator('[data-nav="overview"]', { hasText: 'Overview' }).waitFor()
+    await page.locator('[data-nav="overview"]').click()
+    await waitDrawn(page)
+    const summary = await api.position.summary.query({ currency: 'CNY', groupBy: 'currency' })
+    expect(await text(kpiTotal(page))).toBe(formatMoney(summary.total, 'CNY', 'en'))
+    expect(await text(page.locator('h1'))).toBe('Overview')
+    await screenshot(page, 'overview-en')
+    await page.close()
+  }, STEP)
+
+  it('适老模式 enlarges text and targets, and survives a reload', async () => {
+    const { page } = await freshPage('/settings')
+    const base = Number(await page.evaluate('parseFloat(getComputedStyle(document.body).fontSize)'))
+    await page.locator('[data-testid="settings-elderly"]').click()
+    await page.locator('html.elderly').waitFor({ state: 'attached' })
+    await page.reload()
+    await page.locator('html.elderly').waitFor({ state: 'attached' })
+    const font = Number(await page.evaluate('parseFloat(getComputedStyle(document.body).fontSize)'))
+    const lineHeight = Number(await page.evaluate('parseFloat(getComputedStyle(document.body).lineHeight)'))
+    expect(font).toBeGreaterThanOrEqual(base * 1.3)
+    expect(lineHeight / font).toBeGreaterThanOrEqual(1.5)
+    const navHeight = Number(await page.evaluate(`document.querySelector('[data-nav="overview"]').getBoundingClientRect().height`))
+    expect(navHeight).toBeGreaterThanOrEqual(44)
+    await page.locator('[data-nav="overview"]').click()
+    await waitDrawn(page)
+    await screenshot(page, 'overview-elderly')
+    await page.close()
+  }, STEP)
+
+  it('reaches and uses the main menu by keyboard, with a visible focus ring', async () => {
+    const { page } = await freshPage('/')
+    await waitDrawn(page)
+    await page.keyboard.press('Tab')
+    expect(await page.evaluate('document.activeElement.className')).toContain('skip-link')
+    await page.keyboard.press('Tab')
+    expect(await page.evaluate('document.activeElement.dataset.nav')).toBe('overview')
+    await page.keyboard.press('ArrowDown')
+    await page.keyboard.press('ArrowDown')
+    expect(await page.evaluate('document.activeElement.dataset.nav')).toBe('accounts')
+    const outline = String(await page.evaluate('getComputedStyle(document.activeElement).outlineStyle'))
+    const outlineWidth = Number(await page.evaluate('parseFloat(getComputedStyle(document.activeElement).outlineWidth)'))
+    expect(outline).not.toBe('none')
+    expect(outlineWidth).toBeGreaterThanOrEqual(2)
+    await screenshot(page, 'keyboard-menu-focus', { fullPage: false })
+    await page.keyboard.press('Enter')
+    await page.waitForURL(/\/accounts(\?|$)/)
+    await page.locator('h1', { hasText: '账户' }).waitFor()
+    await page.locator('[data-testid="accounts-table"] tbody tr').first().waitFor({ timeout: 30_000 })
+    await screenshot(page, 'accounts')
+    await page.close()
+  }, STEP)
+
+  it('explains a malformed link parameter and falls back to defaults', async () => {
+    const { page } = await freshPage('/?currency=XYZ&asOf=2026-13-45&by=planet')
+    const notice = page.locator('[data-testid="url-notice"]')
+    await notice.waitFor()
+    const said = await text(notice)
+    expect(said).toContain('currency')
+    expect(said).toContain('XYZ')
+    expect(said).toContain('asOf')
+    expect(said).toContain('by')
+    expect(page.url()).not.toContain('XYZ')
+    await waitDrawn(page)
+    const summary = await api.position.summary.query({ currency: 'CNY', groupBy: 'currency' })
+    expect(await text(kpiTotal(page))).toBe(formatMoney(summary.total, 'CNY', 'zh-CN'))
+    await screenshot(page, 'malformed-url-notice', { fullPage: false })
+    await page.close()
+  }, STEP)
+
+  it('shows one failing panel’s error with a retry while the rest of the page works', async () => {
+    const page = await browser.context.newPage()
+    await page.goto(`${server.url}/settings`)
+    await page.evaluate('localStorage.clear()')
+    // The trend request fails (as a server error would); everything else is real.
+    const TREND = /\/trpc\/position\.trend\?/
+    await page.route(TREND, (route) =>
+      route.fulfill({
+        status: 500,
+        contentType: 'application/json',
+        body: JSON.stringify({ error: { json: { message: 'injected failure', code: -32603, data: { code: 'INTERNAL_SERVER_ERROR', httpStatus: 500 } } } }),
+      }),
+    )
+    await page.goto(`${server.url}/`)
+    await waitDrawn(page)
+    const trend = page.locator('[data-testid="trend-panel"]')
+    await trend.locator('.panel-error').waitFor()
+    expect(await trend.textContent()).toContain('injected failure')
+    // The rest of the page has its figures.
+    const summary = await api.position.summary.query({ currency: 'CNY', groupBy: 'currency' })
+    expect(await text(kpiTotal(page))).toBe(formatMoney(summary.total, 'CNY', 'zh-CN'))
+    await page.locator('[data-testid="breakdown-table"] tbody tr').first().waitFor()
+    await screenshot(page, 'panel-error-retry', { fullPage: false })
+    // Retry, with the server reachable again: the panel recovers in place.
+    await page.unroute(TREND)
+    await trend.getByRole('button', { name: '重试' }).click()
+    await trend.locator('canvas').waitFor()
+    expect(await trend.locator('.panel-error').count()).toBe(0)
+    await page.close()
+  }, STEP)
+
+  it('scrolls transactions virtually, fetching keyset pages as it goes', async () => {
+    const { page } = await freshPage('/transactions')
+    const table = page.locator('[data-testid="transactions-table"]')
+    await table.locator('.el-table-v2__row').first().waitFor({ timeout: 30_000 })
+    const status = page.locator('[data-testid="transactions-status"]')
+    await status.filter({ hasText: /500/ }).waitFor()
+    const box = (await table.boundingBox())!
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2)
+    for (let i = 0; i < 12; i++) {
+      await page.mouse.wheel(0, 8_000)
+      await page.waitForTimeout(150)
+    }
+    await status.filter({ hasText: /1,000|1,500|2,000/ }).waitFor({ timeout: 30_000 })
+    // Only the visible rows are in the DOM, however many are loaded.
+    expect(await table.locator('.el-table-v2__row').count()).toBeLessThan(80)
+    await screenshot(page, 'transactions-scrolled', { fullPage: false })
+    await page.close()
+  }, STEP)
+})

@@ -1,0 +1,39 @@
+/** The group's reporting day is the calendar date in its home time zone (as the server's clock). */
+export const GROUP_TIME_ZONE = 'Asia/Shanghai'
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/
+
+/** Today as YYYY-MM-DD in the group's time zone. */
+export function todayInGroup(now: Date = new Date()): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: GROUP_TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now)
+}
+
+/** True for a real calendar date written YYYY-MM-DD (2025-02-30 is not). */
+export function isIsoDate(value: string): boolean {
+  if (!ISO_DATE.test(value)) return false
+  const d = new Date(`${value}T00:00:00Z`)
+  return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(value)
+}
+
+export function addDays(date: string, days: number): string {
+  const d = new Date(`${date}T00:00:00Z`)
+  d.setUTCDate(d.getUTCDate() + days)
+  return d.toISOString().slice(0, 10)
+}
+
+/** A timestamp for people, in the group's time zone, e.g. "2026-11-25 17:30". */
+export function formatTimestamp(value: Date | string | null | undefined, locale: string): string {
+  if (!value) return '—'
+  const date = typeof value === 'string' ? new Date(value) : value
+  if (Number.isNaN(date.getTime())) return '—'
+  return new Intl.DateTimeFormat(locale === 'en' ? 'en-GB' : 'zh-CN', {
+    timeZone: GROUP_TIME_ZONE,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hour12: false,
+  }).format(date)
+}
+

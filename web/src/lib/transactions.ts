@@ -1,0 +1,21 @@
+import { parseMinor } from '@treasury/shared'
+import type { TransactionQuery } from '@/stores/transactions'
+import type { TransactionFilters } from '@/url-state'
+
+/**
+ * The API query for the URL's transaction filters. Amount bounds apply to each transaction's own
+ * currency in minor units; typed amounts are read with two decimals (the exponent of almost every
+ * currency the group holds), e.g. "10000" → 1000000n.
+ */
+export function toTransactionQuery(filters: TransactionFilters, scope: { entityId?: string | undefined }): TransactionQuery {
+  return {
+    entityId: filters.account ? undefined : scope.entityId,
+    accountId: filters.account,
+    from: filters.from,
+    to: filters.to,
+    minAmount: filters.min !== undefined ? parseMinor(filters.min, 'USD') : undefined,
+    maxAmount: filters.max !== undefined ? parseMinor(filters.max, 'USD') : undefined,
+    direction: filters.dir,
+    q: filters.q,
+  }
+}

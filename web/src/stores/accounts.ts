@@ -1,0 +1,15 @@
+import { defineStore } from 'pinia'
+import { api } from '@/api/client'
+import { createResource } from './resource'
+
+/** Accounts with their balances: the scoped list (table, KPI counts), one account and its history. */
+export const useAccountsStore = defineStore('accounts', () => {
+  const list = createResource((a: { entityId?: string | undefined; asOf?: string | undefined }) =>
+    api().accounts.list.query({ entityId: a.entityId, asOf: a.asOf }),
+  )
+  const detail = createResource((a: { accountId: string; asOf?: string | undefined }) =>
+    api().accounts.get.query({ accountId: a.accountId, asOf: a.asOf }),
+  )
+  const history = createResource((a: { accountId: string; from: string; to: string }) => api().accounts.history.query(a))
+  return { list, detail, history }
+})
