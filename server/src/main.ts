@@ -4,7 +4,7 @@ import { seedDemo } from './demo/index.js'
 import { isDatabaseEmpty } from './db/queries/meta.js'
 import { createApp } from './app.js'
 import { ConfigError, loadEnv } from './env.js'
-import { todayIn } from './services/clock.js'
+import { addDays, todayIn } from './services/clock.js'
 
 /** Starts the BFF: validate config, open and migrate the database, seed the demo group once, listen. */
 async function main(): Promise<void> {
@@ -14,7 +14,8 @@ async function main(): Promise<void> {
   await migrateToLatest(db)
   if (env.DEMO && (await isDatabaseEmpty(db))) {
     const started = Date.now()
-    const summary = await seedDemo(db, { seed: env.DEMO_SEED, endDate: todayIn(), scale: 'demo' })
+    // History through yesterday: today's closing balances do not exist yet.
+    const summary = await seedDemo(db, { seed: env.DEMO_SEED, endDate: addDays(todayIn(), -1), scale: 'demo' })
     console.log(`seeded the demo group (seed ${env.DEMO_SEED}) in ${((Date.now() - started) / 1000).toFixed(1)} s: ${JSON.stringify(summary)}`)
   }
   const app = createApp(db)

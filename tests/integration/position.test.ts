@@ -10,7 +10,8 @@ import { describeEachDatabase, openTestDb, type TestDb } from '../support/databa
 const END = '2026-11-20'
 const sum = (values: bigint[]) => values.reduce((a, b) => a + b, 0n)
 
-type Caller = ReturnType<ReturnType<typeof createCallerFactory<typeof appRouter>>>
+const createCaller = createCallerFactory(appRouter)
+type Caller = ReturnType<typeof createCaller>
 
 async function trpcError(promise: Promise<unknown>): Promise<TRPCError> {
   try {
@@ -29,7 +30,7 @@ describeEachDatabase('cash position', (kind) => {
   beforeAll(async () => {
     t = await openTestDb(kind)
     await seedDemo(t.db, { seed: 42, endDate: END, scale: 'demo' })
-    api = createCallerFactory(appRouter)({ db: t.db, caller: DEMO_CALLER })
+    api = createCaller({ db: t.db, caller: DEMO_CALLER })
   }, 180_000)
   afterAll(() => t?.drop())
 
@@ -111,7 +112,7 @@ describeEachDatabase('cash position', (kind) => {
     const jpy = before.rows.find((r) => r.key === 'JPY')!
     await t.db.transaction().execute(async (trx) => {
       await trx.deleteFrom('fx_rates').where((eb) => eb.or([eb('base', '=', 'JPY'), eb('quote', '=', 'JPY')])).execute()
-      const after = await createCallerFactory(appRouter)({ db: trx as never, caller: DEMO_CALLER }).position.summary({
+      const after = await createCaller({ db: trx as never, caller: DEMO_CALLER }).position.summary({
         currency: 'CNY',
         groupBy: 'currency',
         asOf: END,

@@ -4,11 +4,13 @@ import { findAccountInScope, listAccountBalances, listAccountsWithBalances, type
 import { NotFoundError } from './errors.js'
 import type { EntityScope } from '../db/queries/scope.js'
 import { todayIn } from './clock.js'
+import { expectedBalanceDate } from './position.js'
 
 /** Accounts in scope with their booked and available balance as of a day and where each came from. */
 export async function listAccounts(db: Db, scope: EntityScope, input: AccountsListInput & AccountFilter) {
   const asOf = input.asOf ?? todayIn()
   const accounts = await listAccountsWithBalances(db, scope, asOf, input)
+  const expected = expectedBalanceDate(asOf)
   return {
     asOf,
     items: accounts.map((a) => ({
@@ -30,7 +32,7 @@ export async function listAccounts(db: Db, scope: EntityScope, input: AccountsLi
       balanceDate: a.booked?.date ?? null,
       source: a.booked?.source ?? null,
       fetchedAt: a.booked ? new Date(a.booked.fetchedAt) : null,
-      stale: !a.booked || a.booked.date < asOf,
+      stale: !a.booked || a.booked.date < expected,
     })),
   }
 }

@@ -5,7 +5,7 @@ import { listBanks, listEntities } from '../db/queries/entities.js'
 import { listFxRatesForRange } from '../db/queries/fx.js'
 import type { EntityScope } from '../db/queries/scope.js'
 import { listDailyFlows } from '../db/queries/transactions.js'
-import { eachDay, todayIn } from './clock.js'
+import { addDays, eachDay, todayIn } from './clock.js'
 import { Converter } from './conversion.js'
 import { FxTable } from '@treasury/shared'
 
@@ -32,6 +32,7 @@ export interface ValuedAccount {
  */
 export async function valuePositions(db: Db, scope: EntityScope, currency: CurrencyCode, asOf: string) {
   const [accounts, rates] = await Promise.all([listAccountsWithBalances(db, scope, asOf), listFxRatesForRange(db, asOf, asOf)])
+  const expected = expectedBalanceDate(asOf)
   const converter = new Converter(rates, currency, asOf)
   const valued: ValuedAccount[] = []
   const stale: StaleFigure[] = []
@@ -46,10 +47,19 @@ export async function valuePositions(db: Db, scope: EntityScope, currency: Curre
     const reportedAt = new Date(booked.reportedAt)
     if (!oldest || reportedAt < oldest) oldest = reportedAt
     if (!newest || reportedAt > newest) newest = reportedAt
-    if (booked.date < asOf) stale.push({ accountId: account.id, asOf: reportedAt, reason: 'behind', balanceDate: booked.date })
+    if (booked.date < expected) stale.push({ accountId: account.id, asOf: reportedAt, reason: 'behind', balanceDate: booked.date })
     valued.push({ account, converted: converter.convert(booked.amount, account.currency as CurrencyCode) })
   }
   return { valued, converter, stale, freshness: { oldest, newest } }
+}
+
+/**
+ * The latest day whose balance a bank should have delivered for `asOf`: that day itself for a day
+ * in the past; for today, yesterday's closing (today's closes only tonight), unless an interim
+ * balance of today came in. A figure older than this is stale.
+ */
+export function expectedBalanceDate(asOf: string, today = todayIn()): string {
+  return asOf < today ? asOf : addDays(today, -1)
 }
 
 interface SummaryRow {
