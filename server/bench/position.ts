@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs'
 import path from 'node:path'
 import { POSITION_GROUP_BY } from '@treasury/shared'
-import { createDb, migrateToLatest } from '../src/db/client.js'
+import { createDb, migrateToLatest, refreshStatistics } from '../src/db/client.js'
 import { listAccountsWithBalances } from '../src/db/queries/accounts.js'
 import { isDatabaseEmpty } from '../src/db/queries/meta.js'
 import { seedDemo } from '../src/demo/index.js'
@@ -35,6 +35,7 @@ export async function benchPosition(args: string[]): Promise<void> {
         if (pct >= last + 10) console.log(`  ${(last = pct)}%`)
       },
     })
+    await refreshStatistics(db)
     console.log(`built in ${((Date.now() - started) / 1000).toFixed(0)} s: ${JSON.stringify(summary)}`)
   }
   const counts = await db

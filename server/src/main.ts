@@ -1,5 +1,5 @@
 import type { Server } from 'node:http'
-import { createDb, migrateToLatest, ping, type Db, type DatabaseTarget } from './db/client.js'
+import { createDb, migrateToLatest, ping, refreshStatistics, type Db, type DatabaseTarget } from './db/client.js'
 import { seedDemo } from './demo/index.js'
 import { isDatabaseEmpty } from './db/queries/meta.js'
 import { createApp } from './app.js'
@@ -16,6 +16,7 @@ async function main(): Promise<void> {
     const started = Date.now()
     // History through yesterday: today's closing balances do not exist yet.
     const summary = await seedDemo(db, { seed: env.DEMO_SEED, endDate: addDays(todayIn(), -1), scale: 'demo' })
+    await refreshStatistics(db)
     console.log(`seeded the demo group (seed ${env.DEMO_SEED}) in ${((Date.now() - started) / 1000).toFixed(1)} s: ${JSON.stringify(summary)}`)
   }
   const app = createApp(db)

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util'
 import { isoDate } from '@treasury/shared'
-import { createDb, migrateToLatest, parseDatabaseUrl, type DatabaseTarget, type Db } from '../db/client.js'
+import { createDb, migrateToLatest, parseDatabaseUrl, type DatabaseTarget, type Db, refreshStatistics } from '../db/client.js'
 import { seedDemo, type SeedProgress } from '../demo/index.js'
 
 /**
@@ -82,6 +82,7 @@ async function main(): Promise<void> {
       console.error(`  ${String(percent).padStart(3)}%  ${thousands(p.done)}/${thousands(p.total)} accounts, ${thousands(p.balances)} balances, ${thousands(p.transactions)} transactions (${elapsed()})`)
     }
     const summary = await seedDemo(db, { seed: args.seed, endDate: args.endDate, scale: args.scale, onProgress })
+    await refreshStatistics(db)
     console.log(
       [
         `seeded the ${summary.scale}-scale demo group (seed ${summary.seed}, ${summary.startDate} … ${summary.endDate}) in ${elapsed()}:`,

@@ -39,6 +39,9 @@ export function createDb(target: DatabaseTarget): Db {
     database.pragma('cache_size = -65536')
     // Every INTEGER comes back as bigint: money never passes through a JS number.
     database.defaultSafeIntegers(true)
+    // Gather planner statistics where they are missing or stale (SQLite ≥ 3.46): without them the
+    // planner may scan balances by date instead of seeking by account.
+    database.pragma('optimize=0x10002')
     return new Kysely<Database>({ dialect: new SqliteDialect({ database }) })
   }
   const pool = new pg.Pool({ connectionString: target.url, max: 10, connectionTimeoutMillis: 5000 })
@@ -62,6 +65,11 @@ export async function migrateToLatest(db: Db): Promise<void> {
     const reason = error instanceof Error ? error.message : String(error)
     throw new Error(`migration ${failed?.migrationName ?? '(unknown)'} failed: ${reason}`)
   }
+}
+
+/** Refreshes the query planner's statistics, e.g. after a bulk load (both databases know ANALYZE). */
+export async function refreshStatistics(db: Db): Promise<void> {
+  await sql`analyze`.execute(db)
 }
 
 /** A cheap round trip that proves the database answers. */

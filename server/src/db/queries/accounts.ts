@@ -80,70 +80,57 @@ export async function listAccountsWithBalances(
   if (filter.type) query = query.where('a.type', '=', filter.type)
   if (filter.accountId) query = query.where('a.id', '=', filter.accountId)
 
+  // One primary-key lookup per balance type: (account_id, type, date).
   const rows = await db
     .selectFrom(query.as('s'))
-    .leftJoin('balances as bb', (join) =>
-      join
-        .onRef('bb.account_id', '=', 's.id')
-        .on((eb) =>
-          eb.or([
-            eb.and([eb('bb.type', '=', 'CLBD'), eb('bb.date', '=', eb.ref('s.clbd_date'))]),
-            eb.and([eb('bb.type', '=', 'ITBD'), eb('bb.date', '=', eb.ref('s.itbd_date'))]),
-            eb.and([eb('bb.type', '=', 'CLAV'), eb('bb.date', '=', eb.ref('s.clav_date'))]),
-            eb.and([eb('bb.type', '=', 'ITAV'), eb('bb.date', '=', eb.ref('s.itav_date'))]),
-          ]),
-        ),
-    )
+    .leftJoin('balances as clbd', (j) => j.onRef('clbd.account_id', '=', 's.id').on('clbd.type', '=', 'CLBD').onRef('clbd.date', '=', 's.clbd_date'))
+    .leftJoin('balances as itbd', (j) => j.onRef('itbd.account_id', '=', 's.id').on('itbd.type', '=', 'ITBD').onRef('itbd.date', '=', 's.itbd_date'))
+    .leftJoin('balances as clav', (j) => j.onRef('clav.account_id', '=', 's.id').on('clav.type', '=', 'CLAV').onRef('clav.date', '=', 's.clav_date'))
+    .leftJoin('balances as itav', (j) => j.onRef('itav.account_id', '=', 's.id').on('itav.type', '=', 'ITAV').onRef('itav.date', '=', 's.itav_date'))
     .selectAll('s')
-    .select(['bb.type as b_type', 'bb.date as b_date', 'bb.amount as b_amount', 'bb.reported_at as b_reported_at', 'bb.fetched_at as b_fetched_at', 'bb.source as b_source'])
+    .select([
+      'clbd.amount as clbd_amount', 'clbd.reported_at as clbd_reported_at', 'clbd.fetched_at as clbd_fetched_at', 'clbd.source as clbd_source',
+      'itbd.amount as itbd_amount', 'itbd.reported_at as itbd_reported_at', 'itbd.fetched_at as itbd_fetched_at', 'itbd.source as itbd_source',
+      'clav.amount as clav_amount', 'clav.reported_at as clav_reported_at', 'clav.fetched_at as clav_fetched_at', 'clav.source as clav_source',
+      'itav.amount as itav_amount', 'itav.reported_at as itav_reported_at', 'itav.fetched_at as itav_fetched_at', 'itav.source as itav_source',
+    ])
     .orderBy('s.id')
     .execute()
 
-  const byId = new Map<string, AccountWithBalances>()
-  for (const row of rows) {
-    let account = byId.get(row.id)
-    if (!account) {
-      account = {
-        id: row.id,
-        entityId: row.entity_id,
-        entityPath: row.path,
-        bankId: row.bank_id,
-        name: row.name,
-        numberMasked: row.number_masked,
-        iban: row.iban,
-        currency: row.currency,
-        type: row.type,
-        status: row.status,
-        tier: row.tier,
-        openedOn: row.opened_on,
-        regionCode: row.region_code,
-        regionNameZh: row.region_name_zh,
-        regionNameEn: row.region_name_en,
-        booked: null,
-        available: null,
-      }
-      byId.set(row.id, account)
-    }
-    if (row.b_type === null || row.b_date === null) continue
-    const point: BalancePoint = {
-      date: row.b_date,
-      type: row.b_type,
-      amount: row.b_amount as bigint,
-      reportedAt: row.b_reported_at!,
-      fetchedAt: row.b_fetched_at!,
-      source: row.b_source!,
-    }
-    const slot = row.b_type === 'CLBD' || row.b_type === 'ITBD' ? 'booked' : 'available'
-    account[slot] = newer(account[slot], point)
-  }
-  return [...byId.values()]
+  const point = (type: string, date: string | null, amount: bigint | null, reportedAt: string | null, fetchedAt: string | null, source: string | null): BalancePoint | null =>
+    date === null || amount === null ? null : { date, type, amount, reportedAt: reportedAt!, fetchedAt: fetchedAt!, source: source! }
+
+  return rows.map((row) => ({
+    id: row.id,
+    entityId: row.entity_id,
+    entityPath: row.path,
+    bankId: row.bank_id,
+    name: row.name,
+    numberMasked: row.number_masked,
+    iban: row.iban,
+    currency: row.currency,
+    type: row.type,
+    status: row.status,
+    tier: row.tier,
+    openedOn: row.opened_on,
+    regionCode: row.region_code,
+    regionNameZh: row.region_name_zh,
+    regionNameEn: row.region_name_en,
+    booked: newer(
+      point('CLBD', row.clbd_date, row.clbd_amount, row.clbd_reported_at, row.clbd_fetched_at, row.clbd_source),
+      point('ITBD', row.itbd_date, row.itbd_amount, row.itbd_reported_at, row.itbd_fetched_at, row.itbd_source),
+    ),
+    available: newer(
+      point('CLAV', row.clav_date, row.clav_amount, row.clav_reported_at, row.clav_fetched_at, row.clav_source),
+      point('ITAV', row.itav_date, row.itav_amount, row.itav_reported_at, row.itav_fetched_at, row.itav_source),
+    ),
+  }))
 }
 
-/** The later of two balances; on the same day the closing (CL…) beats the interim (IT…). */
-function newer(current: BalancePoint | null, candidate: BalancePoint): BalancePoint {
-  if (!current) return candidate
-  if (candidate.date !== current.date) return candidate.date > current.date ? candidate : current
-  return candidate.type.startsWith('CL') ? candidate : current
+/** The later of a closing and an interim balance; on the same day the closing wins. */
+function newer(closing: BalancePoint | null, interim: BalancePoint | null): BalancePoint | null {
+  if (!closing || !interim) return closing ?? interim
+  return interim.date > closing.date ? interim : closing
 }
 
 /** Daily closing balances (CLBD) of scoped accounts for a range, plus the last one before it (to carry forward). */
@@ -161,31 +148,34 @@ export async function listDailyClosings(
     .where(pathInScope('e.path', scope))
     .where('a.status', '<>', 'closed')
   if (filter.bankId) accounts = accounts.where('a.bank_id', '=', filter.bankId)
-  const rows = await db
-    .selectFrom(accounts.as('s'))
-    .innerJoin('balances as b', 'b.account_id', 's.id')
-    .select(['s.id', 's.currency', 'b.date', 'b.amount'])
-    .where('b.type', '=', 'CLBD')
-    .where('b.date', '<=', to)
-    .where((eb) =>
-      eb.or([
-        eb('b.date', '>=', from),
-        eb(
-          'b.date',
-          '=',
-          eb
-            .selectFrom('balances as p')
-            .select((p) => p.fn.max('p.date').as('d'))
-            .whereRef('p.account_id', '=', 's.id')
-            .where('p.type', '=', 'CLBD')
-            .where('p.date', '<', from),
-        ),
-      ]),
-    )
-    .orderBy('s.id')
-    .orderBy('b.date')
-    .execute()
-  return rows.map((r) => ({ accountId: r.id, currency: r.currency, date: r.date, amount: r.amount }))
+  // Two index range reads instead of one OR (which would defeat the (account_id, type, date) key).
+  const [inRange, carriedIn] = await Promise.all([
+    db
+      .selectFrom(accounts.as('s'))
+      .innerJoin('balances as b', (j) => j.onRef('b.account_id', '=', 's.id').on('b.type', '=', 'CLBD').on('b.date', '>=', from).on('b.date', '<=', to))
+      .select(['s.id', 's.currency', 'b.date', 'b.amount'])
+      .execute(),
+    db
+      .selectFrom(
+        accounts
+          .select((eb) =>
+            eb
+              .selectFrom('balances as p')
+              .select((p) => p.fn.max('p.date').as('d'))
+              .whereRef('p.account_id', '=', 'a.id')
+              .where('p.type', '=', 'CLBD')
+              .where('p.date', '<', from)
+              .as('prev_date'),
+          )
+          .as('s'),
+      )
+      .innerJoin('balances as b', (j) => j.onRef('b.account_id', '=', 's.id').on('b.type', '=', 'CLBD').onRef('b.date', '=', 's.prev_date'))
+      .select(['s.id', 's.currency', 'b.date', 'b.amount'])
+      .execute(),
+  ])
+  return [...carriedIn, ...inRange]
+    .map((r) => ({ accountId: r.id, currency: r.currency, date: r.date, amount: r.amount }))
+    .sort((x, y) => (x.accountId === y.accountId ? (x.date < y.date ? -1 : x.date > y.date ? 1 : 0) : x.accountId < y.accountId ? -1 : 1))
 }
 
 /** An account if it exists inside the scope (otherwise undefined, whether missing or out of scope). */
