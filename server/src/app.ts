@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { createExpressMiddleware } from '@trpc/server/adapters/express'
+import compression from 'compression'
 import express, { type ErrorRequestHandler } from 'express'
 import { ping, type Db } from './db/client.js'
 import { createContextFactory } from './trpc/context.js'
@@ -13,6 +14,8 @@ export const DEFAULT_WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.m
 export function createApp(db: Db, options: { webDist?: string } = {}) {
   const app = express()
   app.disable('x-powered-by')
+  // Account lists and transaction pages are JSON of 100+ KB; gzip makes them a fraction of that.
+  app.use(compression())
 
   app.get('/healthz', async (_req, res) => {
     try {
