@@ -49,7 +49,7 @@ export async function benchPosition(args: string[]): Promise<void> {
   const caller = createCallerFactory(appRouter)({ db, caller: DEMO_CALLER })
   const scope = await callerScope(db, DEMO_CALLER)
   const asOf = endDate
-  const bare = await measure(() => listAccountsWithBalances(db, scope, asOf), runs)
+  const bare = await measure(() => listAccountsWithBalances(db, scope, asOf, {}, asOf), runs)
   console.log(`bare SQL (balances of every account as of ${asOf}): ${describe(bare)}`)
   const results: Record<string, number[]> = {}
   for (const groupBy of POSITION_GROUP_BY) {

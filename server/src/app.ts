@@ -32,6 +32,8 @@ export function createApp(db: Db, options: { webDist?: string } = {}) {
       router: appRouter,
       createContext: createContextFactory(db),
       maxBatchSize: 20,
+      // A 50 MB statement upload is about 67 MB as base64; anything far beyond is cut off unread.
+      maxBodySize: 80 * 1024 * 1024,
     }),
   )
 

@@ -9,8 +9,8 @@ import { expectedBalanceDate } from './position.js'
 /** Accounts in scope with their booked and available balance as of a day and where each came from. */
 export async function listAccounts(db: Db, scope: EntityScope, input: AccountsListInput & AccountFilter) {
   const asOf = input.asOf ?? todayIn()
-  const accounts = await listAccountsWithBalances(db, scope, asOf, input)
   const expected = expectedBalanceDate(asOf)
+  const accounts = await listAccountsWithBalances(db, scope, asOf, input, expected)
   return {
     asOf,
     items: accounts.map((a) => ({

@@ -31,8 +31,8 @@ export interface ValuedAccount {
  * breakdown, the entity tree and the account list add up to the total to the last minor unit.
  */
 export async function valuePositions(db: Db, scope: EntityScope, currency: CurrencyCode, asOf: string) {
-  const [accounts, rates] = await Promise.all([listAccountsWithBalances(db, scope, asOf), listFxRatesForRange(db, asOf, asOf)])
   const expected = expectedBalanceDate(asOf)
+  const [accounts, rates] = await Promise.all([listAccountsWithBalances(db, scope, asOf, {}, expected), listFxRatesForRange(db, asOf, asOf)])
   const converter = new Converter(rates, currency, asOf)
   const valued: ValuedAccount[] = []
   const stale: StaleFigure[] = []

@@ -51,14 +51,96 @@ function latestDate(type: string, asOf: string) {
 
 /**
  * Accounts in scope (closed ones left out) with their booked and available balance as of a day:
- * the closing balance of the latest day on or before `asOf`, or a later same-period interim one
- * (ITBD/ITAV) when the bank reported intraday after its last closing. On one day a closing wins.
+ * the closing balance of the latest day on or before `asOf`, or a later interim one (ITBD/ITAV)
+ * when the bank reported intraday after its last closing. On one day a closing wins.
+ *
+ * Fast path: nearly every account reported within the last day or two, so one range read of the
+ * balances of `recentFrom`..`asOf` (index on date, type) answers most accounts; only accounts with no
+ * booked or available figure in that window (stale feeds) take the per-account seek path.
  */
 export async function listAccountsWithBalances(
   db: Db,
   scope: EntityScope,
   asOf: string,
   filter: AccountFilter = {},
+  recentFrom: string = asOf,
+): Promise<AccountWithBalances[]> {
+  let accountsQuery = db
+    .selectFrom('accounts as a')
+    .innerJoin('entities as e', 'e.id', 'a.entity_id')
+    .select([
+      'a.id', 'a.entity_id', 'e.path', 'a.bank_id', 'a.name', 'a.number_masked', 'a.iban', 'a.currency', 'a.type',
+      'a.status', 'a.tier', 'a.opened_on', 'e.region_code', 'e.region_name_zh', 'e.region_name_en',
+    ])
+    .where(pathInScope('e.path', scope))
+    .where('a.status', '<>', 'closed')
+  if (filter.bankId) accountsQuery = accountsQuery.where('a.bank_id', '=', filter.bankId)
+  if (filter.currency) accountsQuery = accountsQuery.where('a.currency', '=', filter.currency)
+  if (filter.type) accountsQuery = accountsQuery.where('a.type', '=', filter.type)
+  if (filter.accountId) accountsQuery = accountsQuery.where('a.id', '=', filter.accountId)
+
+  let recentQuery = db
+    .selectFrom('balances as b')
+    .select(['b.account_id', 'b.date', 'b.type', 'b.amount', 'b.reported_at', 'b.fetched_at', 'b.source'])
+    .where('b.date', '>=', recentFrom)
+    .where('b.date', '<=', asOf)
+    .where('b.type', 'in', ['CLBD', 'ITBD', 'CLAV', 'ITAV'])
+  if (filter.accountId) recentQuery = recentQuery.where('b.account_id', '=', filter.accountId)
+  const [accountRows, recent] = await Promise.all([accountsQuery.orderBy('a.id').execute(), recentQuery.execute()])
+
+  const accounts = new Map<string, AccountWithBalances>()
+  for (const row of accountRows) {
+    accounts.set(row.id, {
+      id: row.id,
+      entityId: row.entity_id,
+      entityPath: row.path,
+      bankId: row.bank_id,
+      name: row.name,
+      numberMasked: row.number_masked,
+      iban: row.iban,
+      currency: row.currency,
+      type: row.type,
+      status: row.status,
+      tier: row.tier,
+      openedOn: row.opened_on,
+      regionCode: row.region_code,
+      regionNameZh: row.region_name_zh,
+      regionNameEn: row.region_name_en,
+      booked: null,
+      available: null,
+    })
+  }
+  for (const b of recent) {
+    const account = accounts.get(b.account_id)
+    if (!account) continue
+    const point: BalancePoint = { date: b.date, type: b.type, amount: b.amount, reportedAt: b.reported_at, fetchedAt: b.fetched_at, source: b.source }
+    const slot = b.type === 'CLBD' || b.type === 'ITBD' ? 'booked' : 'available'
+    account[slot] = later(account[slot], point)
+  }
+  const missing = [...accounts.values()].filter((a) => !a.booked || !a.available).map((a) => a.id)
+  for (let i = 0; i < missing.length; i += 500) {
+    for (const found of await seekBalances(db, scope, asOf, { accountIds: missing.slice(i, i + 500) })) {
+      const account = accounts.get(found.id)!
+      account.booked ??= found.booked
+      account.available ??= found.available
+    }
+  }
+  return [...accounts.values()]
+}
+
+/** The later of two balances of one kind; on the same day the closing (CL…) beats the interim (IT…). */
+function later(current: BalancePoint | null, candidate: BalancePoint): BalancePoint {
+  if (!current || candidate.date > current.date) return candidate
+  if (candidate.date < current.date) return current
+  return candidate.type.startsWith('CL') ? candidate : current
+}
+
+/** The slow path: per account, the latest date of each balance type by index seeks, then a key lookup each. */
+async function seekBalances(
+  db: Db,
+  scope: EntityScope,
+  asOf: string,
+  filter: AccountFilter & { accountIds?: readonly string[] },
 ): Promise<AccountWithBalances[]> {
   let query = db
     .selectFrom('accounts as a')
@@ -79,6 +161,7 @@ export async function listAccountsWithBalances(
   if (filter.currency) query = query.where('a.currency', '=', filter.currency)
   if (filter.type) query = query.where('a.type', '=', filter.type)
   if (filter.accountId) query = query.where('a.id', '=', filter.accountId)
+  if (filter.accountIds) query = query.where('a.id', 'in', filter.accountIds)
 
   // One primary-key lookup per balance type: (account_id, type, date).
   const rows = await db
