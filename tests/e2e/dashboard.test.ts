@@ -89,6 +89,7 @@ describe.skipIf(!run)('dashboard in Chromium', () => {
     expect(await breakdownRows(page)).toEqual(byEntity.rows.map((r) => [r.key, formatMoney(r.amount, 'CNY', 'zh-CN')]))
     await page.locator('[data-testid="breakdown-by"]').getByText('按银行').click()
     await page.waitForURL((url) => !url.search.includes('by='))
+    await page.waitForTimeout(400) // let the segmented control finish its slide
     await screenshot(page, 'overview-zh-CN')
     expect(errors).toEqual([])
     await page.close()
@@ -105,6 +106,10 @@ describe.skipIf(!run)('dashboard in Chromium', () => {
     const summary = await api.position.summary.query({ currency: 'USD', groupBy: 'currency' })
     const expected = formatMoney(summary.total, 'USD', 'zh-CN')
     await kpiTotal(page).filter({ hasText: exactly(expected) }).waitFor({ timeout: 30_000 })
+    // Converted at cross rates (via CNY), the breakdown still matches the API to the cent.
+    const byBank = await api.position.summary.query({ currency: 'USD', groupBy: 'bank' })
+    await page.locator('[data-testid="breakdown-table"] tfoot .money', { hasText: exactly(expected) }).waitFor()
+    expect(await breakdownRows(page)).toEqual(byBank.rows.map((r) => [r.key, formatMoney(r.amount, 'USD', 'zh-CN')]))
     // The FX rates behind the figures are one click away.
     await page.locator('[data-testid="fx-button"]').click()
     const dialog = page.locator('.el-dialog:visible')

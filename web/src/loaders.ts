@@ -5,7 +5,7 @@ import { usePositionStore } from '@/stores/position'
 import { useReferenceStore } from '@/stores/reference'
 import { useSettingsStore } from '@/stores/settings'
 import { useTransactionsStore } from '@/stores/transactions'
-import { parseGlobalQuery, parseOverviewQuery } from '@/url-state'
+import { parseGlobalQuery } from '@/url-state'
 
 /**
  * Starts a route's requests as soon as navigation begins, while its code is still downloading
@@ -19,7 +19,7 @@ export function startRouteData(to: RouteLocationNormalized): void {
   const currency = state.currency ?? useSettingsStore().currency
   const reportDate = state.asOf ?? todayInGroup()
   const scope = { currency, reportDate, asOf: state.asOf, entityId: state.entityId }
-  void usePositionStore().loadOverview(scope, parseOverviewQuery(to.query).state.by)
+  void usePositionStore().loadOverview(scope)
   void useAccountsStore().list.load({ entityId: state.entityId, asOf: state.asOf })
   void useTransactionsStore().day.load({ date: reportDate, entityId: state.entityId })
 }

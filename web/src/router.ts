@@ -10,7 +10,7 @@ declare module 'vue-router' {
     /** Which page-specific query parameters the route reads (validated before entering). */
     area?: QueryArea
     /** The main-menu entry to highlight. */
-    nav?: 'overview' | 'entities' | 'accounts' | 'transactions' | 'settings'
+    nav?: 'overview' | 'entities' | 'accounts' | 'transactions' | 'import' | 'settings'
   }
 }
 
@@ -21,6 +21,7 @@ export const routes = [
   { path: '/accounts', name: 'accounts', component: () => import('@/views/accounts/AccountsView.vue'), meta: { title: 'nav.accounts', area: 'accounts' as const, nav: 'accounts' as const } },
   { path: '/accounts/:accountId', name: 'account', component: () => import('@/views/accounts/AccountView.vue'), props: true, meta: { title: 'nav.accounts', nav: 'accounts' as const } },
   { path: '/transactions', name: 'transactions', component: () => import('@/views/transactions/TransactionsView.vue'), meta: { title: 'nav.transactions', area: 'transactions' as const, nav: 'transactions' as const } },
+  { path: '/import', name: 'import', component: () => import('@/views/import/ImportView.vue'), meta: { title: 'nav.import', nav: 'import' as const } },
   { path: '/settings', name: 'settings', component: () => import('@/views/settings/SettingsView.vue'), meta: { title: 'nav.settings', nav: 'settings' as const } },
   { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('@/views/NotFoundView.vue'), meta: { title: 'notFound.title' } },
 ]

@@ -17,6 +17,7 @@ import { CliUsageError, type CliCommand, type CliIo } from './command.js'
 /** Command name → lazy loader, so a command's dependencies load only when it runs. */
 export const COMMANDS: Record<string, () => Promise<{ command: CliCommand }>> = {
   parse: () => import('./parse.js'),
+  import: () => import('./import.js'),
 }
 
 function oneLine(text: string): string {

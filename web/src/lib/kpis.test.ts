@@ -35,7 +35,6 @@ describe('computeKpis', () => {
     ])
     expect(kpis).toMatchObject({ banks: 2, accounts: 3, entities: 2, stale: 1, missingAvailable: 1 })
     expect(kpis.available).toBe(900_00n + 712_35n)
-    expect(kpis.availableApproximate).toBe(true) // converted at a published (10-place) rate
     expect(kpis.booked).toBe(1_000_000_00n) // the server's total, never recomputed here
   })
 })

@@ -8,12 +8,10 @@ export interface Kpis {
   /** The booked position is the summary's total (converted by the server at exact rates). */
   booked: bigint
   /**
-   * Sum of available balances converted at the rates the summary lists (accounts without one are
-   * counted in `missingAvailable`). Those rates are published with 10 decimal places, so a figure
-   * that needed one is marked approximate.
+   * Sum of available balances converted like the booked ones, at exactly the rates the summary
+   * reports and applies (accounts without an available balance or a rate: `missingAvailable`).
    */
   available: bigint
-  availableApproximate: boolean
   missingAvailable: number
   banks: number
   accounts: number
@@ -24,7 +22,6 @@ export interface Kpis {
 
 export function computeKpis(summary: PositionSummary, accounts: readonly AccountItem[] | null): Kpis {
   let available = 0n
-  let availableApproximate = false
   let missingAvailable = 0
   const banks = new Set<string>()
   const entities = new Set<string>()
@@ -34,17 +31,13 @@ export function computeKpis(summary: PositionSummary, accounts: readonly Account
     const converted =
       account.availableBalance === null ? null : convertWithRates(account.availableBalance, account.currency, summary.currency, summary.fx)
     if (converted === null) missingAvailable += 1
-    else {
-      available += converted
-      if (account.currency !== summary.currency && account.availableBalance !== 0n) availableApproximate = true
-    }
+    else available += converted
   }
   return {
     total: summary.total,
     currency: summary.currency,
     booked: summary.total,
     available,
-    availableApproximate,
     missingAvailable,
     banks: banks.size,
     accounts: accounts?.length ?? summary.rows.reduce((n, r) => n + r.accounts, 0),

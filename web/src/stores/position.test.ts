@@ -21,21 +21,15 @@ describe('position store', () => {
   beforeEach(() => setActivePinia(createPinia()))
   afterEach(() => setApiClient(null))
 
-  it('loads the KPI summary, the breakdown and a 90-day trend ending on the report date', async () => {
+  it('loads the KPI summary and a 90-day trend ending on the report date', async () => {
     const client = mockClient()
     const store = usePositionStore()
-    await store.loadOverview(scope, 'bank')
+    await store.loadOverview(scope)
+    expect(client.position.summary.query).toHaveBeenCalledTimes(1)
     expect(client.position.summary.query).toHaveBeenCalledWith({ currency: 'CNY', groupBy: 'currency', asOf: undefined, entityId: undefined })
-    expect(client.position.summary.query).toHaveBeenCalledWith({ currency: 'CNY', groupBy: 'bank', asOf: undefined, entityId: undefined })
     expect(client.position.trend.query).toHaveBeenCalledWith({ currency: 'CNY', from: '2026-08-30', to: '2026-11-27', entityId: undefined })
     expect(store.summary.data?.total).toBe(1_000_000_00n)
     expect(store.summary.loading).toBe(false)
-  })
-
-  it('does not ask twice for a breakdown by currency (it is the KPI summary)', async () => {
-    const client = mockClient()
-    await usePositionStore().loadOverview(scope, 'currency')
-    expect(client.position.summary.query).toHaveBeenCalledTimes(1)
   })
 
   it('serves a repeated scope from memory and refetches on retry', async () => {
@@ -54,7 +48,7 @@ describe('position store', () => {
     const client = mockClient()
     client.position.trend.query.mockRejectedValueOnce(new Error('trend: database busy'))
     const store = usePositionStore()
-    await store.loadOverview(scope, 'bank')
+    await store.loadOverview(scope)
     expect(store.trend.error).toBe('trend: database busy')
     expect(store.trend.data).toBeNull()
     expect(store.summary.error).toBeNull()

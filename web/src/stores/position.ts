@@ -1,4 +1,4 @@
-import type { CurrencyCode, PositionGroupBy } from '@treasury/shared'
+import type { CurrencyCode } from '@treasury/shared'
 import { defineStore } from 'pinia'
 import { computed } from 'vue'
 import { api } from '@/api/client'
@@ -19,18 +19,14 @@ export const TREND_DAYS = 90
 
 /**
  * The consolidated position: the summary behind the KPI cards (grouped by currency, with the FX
- * rates, stale and unconverted lists), the breakdown the chart shows (grouped by bank, member
- * company, region or account type; by currency it is the summary itself), and the 90-day trend
- * (whose daily closings also give the change figures). Each is its own panel-sized resource.
- * Breakdowns come from the server, never recomputed here: the server converts each account at
- * exact rates, and the rows must add up to the total to the last minor unit.
+ * rates, stale and unconverted lists) and the 90-day trend (whose daily closings also give the
+ * change figures). Each is its own panel-sized resource. The other groupings are computed from the
+ * account list at the rates the summary reports (lib/breakdown.ts): the server applies exactly
+ * those rates, so the rows match `position.summary` to the minor unit, without a request each.
  */
 export const usePositionStore = defineStore('position', () => {
   const summary = createResource((s: PositionScope) =>
     api().position.summary.query({ currency: s.currency, groupBy: 'currency', asOf: s.asOf, entityId: s.entityId }),
-  )
-  const breakdown = createResource((a: PositionScope & { groupBy: PositionGroupBy }) =>
-    api().position.summary.query({ currency: a.currency, groupBy: a.groupBy, asOf: a.asOf, entityId: a.entityId }),
   )
   const trend = createResource((s: PositionScope) =>
     api().position.trend.query({ currency: s.currency, from: addDays(s.reportDate, -(TREND_DAYS - 1)), to: s.reportDate, entityId: s.entityId }),
@@ -43,12 +39,12 @@ export const usePositionStore = defineStore('position', () => {
     return summary.load(normalise(scope))
   }
 
-  function loadOverview(scope: PositionScope, groupBy: PositionGroupBy) {
+  function loadOverview(scope: PositionScope) {
     const s = normalise(scope)
-    return Promise.all([summary.load(s), groupBy === 'currency' ? undefined : breakdown.load({ ...s, groupBy }), trend.load(s)])
+    return Promise.all([summary.load(s), trend.load(s)])
   }
 
-  return { summary, breakdown, trend, fx, loadSummary, loadOverview }
+  return { summary, trend, fx, loadSummary, loadOverview }
 })
 
 function normalise(scope: PositionScope): PositionScope {

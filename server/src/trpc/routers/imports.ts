@@ -1,0 +1,82 @@
+import { STATEMENT_FORMATS } from '@treasury/shared'
+import { TRPCError } from '@trpc/server'
+import { z } from 'zod'
+import { listStatementImports } from '../../db/queries/statements.js'
+import { commitStatementImport, DEFAULT_MAX_IMPORT_BYTES, previewStatementImport } from '../../services/statement-import.js'
+import { router, scopedProcedure } from '../init.js'
+
+/** The upload limit in bytes of the decoded file: `IMPORT_MAX_BYTES`, default 50 MB. */
+export function maxImportBytes(): number {
+  const configured = Number(process.env.IMPORT_MAX_BYTES)
+  return Number.isInteger(configured) && configured > 0 ? configured : DEFAULT_MAX_IMPORT_BYTES
+}
+
+const importFileInput = z
+  .object({
+    fileName: z.string().min(1).max(500),
+    /** The file's bytes, base64. */
+    content: z.string(),
+    format: z.enum(['auto', ...STATEMENT_FORMATS]).optional(),
+  })
+  .strict()
+
+function formatBytes(n: number): string {
+  return n >= 1024 * 1024 ? `${Math.round((n / 1024 / 1024) * 10) / 10} MB` : `${Math.ceil(n / 1024)} KB`
+}
+
+/** Decodes the upload; too large is PAYLOAD_TOO_LARGE naming the limit, before decoding anything. */
+function decodeUpload(input: z.infer<typeof importFileInput>): Uint8Array {
+  const limit = maxImportBytes()
+  const size = Buffer.byteLength(input.content, 'base64')
+  if (size > limit) {
+    throw new TRPCError({
+      code: 'PAYLOAD_TOO_LARGE',
+      message: `${input.fileName} is ${formatBytes(size)}; the upload limit is ${formatBytes(limit)}`,
+    })
+  }
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(input.content.slice(-4096)) || input.content.length % 4 === 1) {
+    throw new TRPCError({ code: 'BAD_REQUEST', message: 'content: expected the file as base64' })
+  }
+  const bytes = Buffer.from(input.content, 'base64')
+  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+}
+
+/**
+ * Statement files (MT940/MT942, camt.052/053/054, BAI2): `preview` shows what a file would import
+ * (nothing written), `commit` imports it in one transaction, `recent` lists imported statements.
+ */
+export const importsRouter = router({
+  preview: scopedProcedure.input(importFileInput).mutation(({ ctx, input }) =>
+    previewStatementImport(ctx.db, { fileName: input.fileName, bytes: decodeUpload(input), format: input.format ?? 'auto', scope: ctx.scope }),
+  ),
+  commit: scopedProcedure
+    .input(importFileInput.extend({ createUnknownUnder: z.string().min(1).max(64).optional() }))
+    .mutation(({ ctx, input }) =>
+      commitStatementImport(ctx.db, {
+        fileName: input.fileName,
+        bytes: decodeUpload(input),
+        format: input.format ?? 'auto',
+        createUnknownUnder: input.createUnknownUnder,
+        scope: ctx.scope,
+      }),
+    ),
+  recent: scopedProcedure.input(z.object({ limit: z.number().int().min(1).max(200).default(20) }).strict().optional()).query(async ({ ctx, input }) => {
+    const rows = await listStatementImports(ctx.db, ctx.scope, input?.limit ?? 20)
+    return rows.map((r) => ({
+      id: r.id,
+      accountId: r.account_id,
+      accountName: r.account_name,
+      accountNumberMasked: r.account_number_masked,
+      fileName: r.file_name,
+      format: r.format,
+      statementRef: r.statement_ref,
+      from: r.period_from,
+      to: r.period_to,
+      currency: r.currency,
+      entries: Number(r.entry_count),
+      reconciled: Number(r.reconciled) === 1,
+      warnings: JSON.parse(r.warnings) as string[],
+      importedAt: r.imported_at,
+    }))
+  }),
+})
