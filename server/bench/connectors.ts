@@ -1,0 +1,228 @@
+import { cpus, loadavg } from 'node:os'
+import { silentLogger } from '../src/connectors/sdk/runtime.js'
+import { loadConnectorRegistry } from '../src/connectors/sdk/registry.js'
+import { startDemoBanks } from '../src/connectors/banks/demo.js'
+import { createDb, migrateToLatest, type Db } from '../src/db/client.js'
+import { insertRows } from '../src/db/queries/seed.js'
+import { generateDemo, type DemoDataset } from '../src/demo/index.js'
+import { registerConnection } from '../src/services/sync/connections.js'
+import { SyncEngine } from '../src/services/sync/engine.js'
+import type { SyncRunOutcome } from '../src/services/sync/sync-connection.js'
+
+/**
+ * The demo group's data through the five bank connectors and the sync engine, on SQLite:
+ * 1. a full initial backfill of 400 days for every demo bank at once (target ≤ 60 s), checked
+ *    against the simulators' ground truth (every entry and balance arrived, none twice);
+ * 2. an intraday refresh of every bank an hour later (target ≤ 5 s).
+ * Only master data (companies, banks, accounts) is seeded directly, as in demo mode.
+ *
+ * `pnpm bench connectors [--seed=42] [--end=2026-11-20] [--db=:memory:] [--concurrency=12]`
+ */
+
+function option(args: string[], name: string, fallback: string): string {
+  return args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback
+}
+
+/** Companies, banks and accounts of the demo group — what demo mode still seeds directly. */
+async function seedMasterData(db: Db, demo: DemoDataset): Promise<void> {
+  await insertRows(
+    db,
+    'entities',
+    demo.entities.map((e) => ({
+      id: e.id,
+      parent_id: e.parentId,
+      path: e.path,
+      depth: e.depth,
+      code: e.code,
+      name_zh: e.nameZh,
+      name_en: e.nameEn,
+      region_code: e.region.code,
+      region_country: e.region.country,
+      region_name_zh: e.region.nameZh,
+      region_name_en: e.region.nameEn,
+      functional_currency: e.functionalCurrency,
+    })),
+  )
+  await insertRows(db, 'banks', demo.banks.map((b) => ({ id: b.id, name_zh: b.nameZh, name_en: b.nameEn, bic: b.bic, country: b.country })))
+  await insertRows(
+    db,
+    'accounts',
+    demo.accounts.map((a) => ({
+      id: a.id,
+      entity_id: a.entityId,
+      bank_id: a.bankId,
+      name: a.name,
+      number: a.number,
+      number_masked: a.numberMasked,
+      iban: a.iban,
+      currency: a.currency,
+      type: a.type,
+      status: a.status,
+      tier: a.tier,
+      opened_on: a.openedOn,
+    })),
+  )
+}
+
+function addDays(date: string, days: number): string {
+  const d = new Date(`${date}T00:00:00Z`)
+  d.setUTCDate(d.getUTCDate() + days)
+  return d.toISOString().slice(0, 10)
+}
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`
+
+export interface ConnectorBenchResult {
+  /** Load average of the machine when the backfill ended (other work skews wall times). */
+  loadAverage: number
+  backfillMs: number
+  backfillCpuMs: number
+  intradayMs: number
+  intradayCpuMs: number
+  connections: number
+  accounts: number
+  transactions: number
+  balances: number
+  requests: number
+  perConnector: Record<string, { backfillMs: number; intradayMs: number; accounts: number; transactions: number; pages: number; requests: number }>
+}
+
+/**
+ * `pnpm bench connectors …`: runs the benchmark and prints its numbers (see docs/PERFORMANCE.md).
+ *
+ * @example
+ * await benchConnectors(['--seed=42', '--end=2026-11-20'])
+ */
+export async function benchConnectors(args: string[]): Promise<void> {
+  await runConnectorBench(args)
+}
+
+/**
+ * The benchmark itself; returns the numbers it printed (for tests and reports).
+ *
+ * @example
+ * const { backfillMs, intradayMs } = await runConnectorBench(['--end=2026-11-20'])
+ */
+export async function runConnectorBench(args: string[]): Promise<ConnectorBenchResult> {
+  const seed = Number(option(args, 'seed', '42'))
+  const endDate = option(args, 'end', '2026-11-20')
+  const file = option(args, 'db', ':memory:')
+  const demo = generateDemo({ seed, endDate })
+  const db = createDb({ kind: 'sqlite', file })
+  // The banks as in demo mode (in a worker thread, their books generated at start), and an
+  // in-process copy whose ground truth checks what arrived.
+  const starting = performance.now()
+  const banks = await startDemoBanks({ seed, endDate, today: endDate, faults: '', warm: true })
+  const startedIn = performance.now() - starting
+  const reference = await startDemoBanks({ seed, endDate, today: endDate, faults: '', isolation: 'in-process' })
+  try {
+    await migrateToLatest(db)
+    await seedMasterData(db, demo)
+    const registry = await loadConnectorRegistry({ only: [...new Set(banks.connections.map((c) => c.connectorId))] })
+    // 12:00 in the group's time zone on the demo's last day.
+    let now = new Date(`${endDate}T04:00:00Z`)
+    for (const connection of banks.connections) await registerConnection(db, registry, { ...connection, backfillDays: 400 }, now)
+    const concurrency = Number(option(args, 'concurrency', String(banks.connections.length)))
+    const engine = new SyncEngine({ db, registry, now: () => now, concurrency, logger: silentLogger, callTimeoutMs: 60_000 })
+    const requestsOf = () => banks.requestCounts()
+
+    const run = async (kind: 'backfill' | 'intraday') => {
+      const before = await requestsOf()
+      const times = new Map<string, number>()
+      const cpu = process.cpuUsage()
+      const loop = performance.eventLoopUtilization()
+      const started = performance.now()
+      // Every connection at once, like the scheduler with one slot per bank; each run times itself.
+      const outcomes = await Promise.all(
+        banks.connections.map(async (c) => {
+          const t0 = performance.now()
+          const outcome = await engine.syncNow(c.id, kind)
+          times.set(c.id, performance.now() - t0)
+          return { connection: c, outcome }
+        }),
+      )
+      const elapsed = performance.now() - started
+      const used = process.cpuUsage(cpu)
+      const cpuMs = (used.user + used.system) / 1000
+      const busy = performance.eventLoopUtilization(loop).utilization
+      const after = await requestsOf()
+      const failed = outcomes.filter((o) => o.outcome.status !== 'ok')
+      if (failed.length) {
+        throw new Error(`${kind}: ${failed.map((f) => `${f.connection.id} ${f.outcome.status} ${f.outcome.error?.kind}: ${f.outcome.error?.message ?? f.outcome.warnings[0]}`).join('; ')}`)
+      }
+      return { elapsed, cpuMs, busy, outcomes, times, requests: Object.fromEntries(Object.keys(after).map((id) => [id, after[id]! - (before[id] ?? 0)])) }
+    }
+
+    const connectors = new Set(banks.connections.map((c) => c.connectorId)).size
+    console.log(`demo group: ${demo.accounts.length} accounts at ${demo.banks.length} banks, ${banks.connections.length} connections through ${connectors} connectors, 400 days to ${endDate}`)
+    console.log(`simulators started (${banks.isolation}, books generated) in ${seconds(startedIn)} — not part of the backfill`)
+    const backfill = await run('backfill')
+    const counts = await db
+      .selectNoFrom((eb) => [
+        eb.selectFrom('transactions').select((s) => s.fn.countAll<bigint>().as('n')).as('transactions'),
+        eb.selectFrom('balances').select((s) => s.fn.countAll<bigint>().as('n')).as('balances'),
+      ])
+      .executeTakeFirstOrThrow()
+
+    // Nothing lost, nothing twice: what is stored equals what the banks hold.
+    const from = addDays(endDate, -400)
+    let expectedTransactions = 0
+    let expectedBalances = 0
+    for (const sim of reference.simulators) {
+      for (const connection of sim.connections) {
+        for (const account of connection.truth.accounts()) {
+          expectedTransactions += connection.truth.transactions(account.ref, from, endDate).length
+          expectedBalances += connection.truth.balances(account.ref, from, endDate).length
+        }
+      }
+    }
+    const stored = { transactions: Number(counts.transactions), balances: Number(counts.balances) }
+    if (stored.transactions !== expectedTransactions || stored.balances !== expectedBalances) {
+      throw new Error(`backfill stored ${stored.transactions} entries and ${stored.balances} balances, the banks hold ${expectedTransactions} and ${expectedBalances}`)
+    }
+    console.log(`backfill: ${seconds(backfill.elapsed)} (target ≤ 60 s) — ${stored.transactions} entries, ${stored.balances} balances stored, equal to the banks' books`)
+    console.log(`  CPU ${seconds(backfill.cpuMs)} (all threads), main event loop busy ${(backfill.busy * 100).toFixed(0)} %, load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores`)
+
+    now = new Date(now.getTime() + 3_600_000)
+    const intraday = await run('intraday')
+    console.log(`intraday refresh of every bank: ${seconds(intraday.elapsed)} (target ≤ 5 s) — CPU ${seconds(intraday.cpuMs)}, main event loop busy ${(intraday.busy * 100).toFixed(0)} %`)
+
+    const perConnector: ConnectorBenchResult['perConnector'] = {}
+    const add = (outcome: SyncRunOutcome, connectorId: string, phase: 'backfill' | 'intraday', ms: number) => {
+      const entry = (perConnector[connectorId] ??= { backfillMs: 0, intradayMs: 0, accounts: 0, transactions: 0, pages: 0, requests: 0 })
+      if (phase === 'backfill') {
+        entry.backfillMs = Math.max(entry.backfillMs, ms)
+        entry.accounts += outcome.counts.accounts
+        entry.transactions += outcome.counts.transactionsNew
+        entry.pages += outcome.counts.pages
+      } else entry.intradayMs = Math.max(entry.intradayMs, ms)
+    }
+    for (const phase of [backfill, intraday]) {
+      for (const { connection, outcome } of phase.outcomes) add(outcome, connection.connectorId, phase === backfill ? 'backfill' : 'intraday', phase.times.get(connection.id)!)
+    }
+    for (const [id, n] of Object.entries(backfill.requests)) perConnector[id]!.requests = n
+    for (const [id, p] of Object.entries(perConnector)) {
+      console.log(`  ${id.padEnd(10)} ${String(p.accounts).padStart(3)} accounts ${String(p.transactions).padStart(6)} entries ${String(p.pages).padStart(5)} pages ${String(p.requests).padStart(6)} requests — backfill ${seconds(p.backfillMs)}, intraday ${seconds(p.intradayMs)}`)
+    }
+    const result: ConnectorBenchResult = {
+      loadAverage: Number(loadavg()[0]!.toFixed(2)),
+      backfillMs: Math.round(backfill.elapsed),
+      backfillCpuMs: Math.round(backfill.cpuMs),
+      intradayMs: Math.round(intraday.elapsed),
+      intradayCpuMs: Math.round(intraday.cpuMs),
+      connections: banks.connections.length,
+      accounts: Object.values(perConnector).reduce((s, p) => s + p.accounts, 0),
+      transactions: stored.transactions,
+      balances: stored.balances,
+      requests: Object.values(backfill.requests).reduce((s, n) => s + n, 0),
+      perConnector,
+    }
+    console.log(JSON.stringify(result))
+    await engine.stop()
+    return result
+  } finally {
+    await banks.stop()
+    await reference.stop()
+    await db.destroy()
+  }
+}
