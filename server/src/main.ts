@@ -1,7 +1,11 @@
 import type { Server } from 'node:http'
-import { createDb, migrateToLatest, ping, refreshStatistics, type Db, type DatabaseTarget } from './db/client.js'
+import { createDb, migrateToLatest, ping, type Db, type DatabaseTarget } from './db/client.js'
 import { seedDemo } from './demo/index.js'
-import { isDatabaseEmpty } from './db/queries/meta.js'
+import { isDatabaseEmpty, readAppMeta } from './db/queries/meta.js'
+import { startDemoBanks } from './connectors/banks/demo.js'
+import { loadConnectorRegistry, type ConnectorRegistry } from './connectors/sdk/registry.js'
+import { registerConnection } from './services/sync/connections.js'
+import { startSyncEngine } from './services/sync/engine.js'
 import { createApp } from './app.js'
 import { ConfigError, loadEnv } from './env.js'
 import { addDays, todayIn } from './services/clock.js'
@@ -12,13 +16,9 @@ async function main(): Promise<void> {
   const db = createDb(env.DATABASE_URL)
   await connect(db, env.DATABASE_URL)
   await migrateToLatest(db)
-  if (env.DEMO && (await isDatabaseEmpty(db))) {
-    const started = Date.now()
-    // History through yesterday: today's closing balances do not exist yet.
-    const summary = await seedDemo(db, { seed: env.DEMO_SEED, endDate: addDays(todayIn(), -1), scale: 'demo' })
-    await refreshStatistics(db)
-    console.log(`seeded the demo group (seed ${env.DEMO_SEED}) in ${((Date.now() - started) / 1000).toFixed(1)} s: ${JSON.stringify(summary)}`)
-  }
+  const registry = await loadConnectorRegistry()
+  const demoBanks = env.DEMO ? await startDemo(db, registry, env.DEMO_SEED) : null
+  const sync = await startSyncEngine(db, { registry, logLevel: env.LOG_LEVEL })
   const app = createApp(db)
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(env.PORT, env.HOST, () => resolve(s))
@@ -27,10 +27,33 @@ async function main(): Promise<void> {
   console.log(`Treasury Cloud listening on http://${env.HOST}:${env.PORT} (${describeTarget(env.DATABASE_URL)})`)
   const stop = () => {
     server.close()
-    void db.destroy().finally(() => process.exit(0))
+    void sync
+      .stop()
+      .then(() => demoBanks?.stop())
+      .finally(() => db.destroy())
+      .finally(() => process.exit(0))
   }
   process.once('SIGINT', stop)
   process.once('SIGTERM', stop)
+}
+
+/**
+ * Demo mode: the demo group's master data is seeded once into an empty database; its balances and
+ * transactions then arrive the way real ones do — from five simulated banks on loopback, through
+ * the connectors and the sync engine (faults on demand with MOCK_BANK_FAULTS).
+ */
+async function startDemo(db: Db, registry: ConnectorRegistry, seed: number) {
+  if (await isDatabaseEmpty(db)) {
+    // History through yesterday: today's closing balances do not exist yet.
+    const summary = await seedDemo(db, { seed, endDate: addDays(todayIn(), -1), scale: 'demo', activity: false })
+    console.log(`seeded the demo group's master data (seed ${seed}): ${summary.entities} member companies, ${summary.banks} banks, ${summary.accounts} accounts`)
+  }
+  const demoSeed = Number((await readAppMeta(db, 'demo.seed')) ?? seed)
+  const endDate = (await readAppMeta(db, 'demo.endDate')) ?? addDays(todayIn(), -1)
+  const banks = await startDemoBanks({ seed: demoSeed, endDate })
+  for (const connection of banks.connections) await registerConnection(db, registry, connection)
+  console.log(`started ${banks.connections.length} simulated bank connections; the sync engine backfills their history`)
+  return banks
 }
 
 async function connect(db: Db, target: DatabaseTarget): Promise<void> {

@@ -22,6 +22,12 @@ export interface SeedProgress {
 export interface SeedDemoOptions extends DemoOptions {
   /** Called after the reference data and after every chunk of accounts. */
   onProgress?: (progress: SeedProgress) => void
+  /**
+   * `false` writes only master data (group, companies, banks, accounts) and FX rates: the app's demo
+   * mode, where balances and transactions arrive from the simulated banks through the sync engine.
+   * Default `true` (tests and benchmarks that need history without the banks).
+   */
+  activity?: boolean
 }
 
 /** What a seed wrote (plain numbers and strings, so it logs as JSON). */
@@ -157,7 +163,7 @@ export async function seedDemo(db: Db, options: SeedDemoOptions): Promise<SeedSu
       ['fx_rates', demo.fxRates.map((r) => ({ base: r.base, quote: r.quote, date: r.date, rate: r.rate, source: r.source }))],
     ])
     report('reference', 0)
-    for (let from = 0; from < total; from += chunk) {
+    for (let from = 0; options.activity !== false && from < total; from += chunk) {
       const to = Math.min(total, from + chunk)
       const { balances, transactions } = activityRows(from, to)
       await write([['balances', balances], ['transactions', transactions]])

@@ -95,5 +95,31 @@ export async function startServer(options: { timeoutMs?: number; env?: Record<st
     child.stdout!.on('data', onData)
     child.once('exit', onExit)
   })
+  try {
+    await waitForInitialSync(url, timeoutMs)
+  } catch (error) {
+    await stop()
+    throw new Error(`${(error as Error).message}\n--- server output ---\n${output}`)
+  }
   return { url, output: () => output, stop }
+}
+
+/**
+ * In demo mode the figures arrive from the simulated banks through the sync engine: wait until every
+ * connection has finished its first (backfill) run, so the pages show settled numbers.
+ */
+async function waitForInitialSync(url: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  let pending: string[] = []
+  while (Date.now() < deadline) {
+    const response = await fetch(`${url}/trpc/connectors.list`)
+    if (response.ok) {
+      const body = (await response.json()) as { result: { data: { json: { id: string; lastSuccessAt: string | null }[] } } }
+      const connections = body.result.data.json
+      pending = connections.filter((c) => c.lastSuccessAt === null).map((c) => c.id)
+      if (connections.length > 0 && pending.length === 0) return
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1_000))
+  }
+  throw new Error(`the initial bank sync did not finish within ${timeoutMs} ms (pending: ${pending.join(', ')})`)
 }
