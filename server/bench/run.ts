@@ -1,8 +1,12 @@
+import { benchConnectors } from './connectors.js'
+import { benchFormats } from './formats.js'
 import { benchPosition } from './position.js'
 
 /** `pnpm bench <name> [options]`: runs one benchmark and prints its numbers (see docs/PERFORMANCE.md). */
 const benches: Record<string, (args: string[]) => Promise<void>> = {
   position: benchPosition,
+  formats: benchFormats,
+  connectors: benchConnectors,
 }
 
 const [name = 'position', ...args] = process.argv.slice(2)
