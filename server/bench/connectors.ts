@@ -3,8 +3,8 @@ import { silentLogger } from '../src/connectors/sdk/runtime.js'
 import { loadConnectorRegistry } from '../src/connectors/sdk/registry.js'
 import { startDemoBanks } from '../src/connectors/banks/demo.js'
 import { createDb, migrateToLatest, type Db } from '../src/db/client.js'
-import { insertRows } from '../src/db/queries/seed.js'
-import { generateDemo, type DemoDataset } from '../src/demo/index.js'
+import { generateDemo, seedDemo } from '../src/demo/index.js'
+import { addDays } from '../src/services/clock.js'
 import { registerConnection } from '../src/services/sync/connections.js'
 import { SyncEngine } from '../src/services/sync/engine.js'
 import type { SyncRunOutcome } from '../src/services/sync/sync-connection.js'
@@ -21,53 +21,6 @@ import type { SyncRunOutcome } from '../src/services/sync/sync-connection.js'
 
 function option(args: string[], name: string, fallback: string): string {
   return args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback
-}
-
-/** Companies, banks and accounts of the demo group — what demo mode still seeds directly. */
-async function seedMasterData(db: Db, demo: DemoDataset): Promise<void> {
-  await insertRows(
-    db,
-    'entities',
-    demo.entities.map((e) => ({
-      id: e.id,
-      parent_id: e.parentId,
-      path: e.path,
-      depth: e.depth,
-      code: e.code,
-      name_zh: e.nameZh,
-      name_en: e.nameEn,
-      region_code: e.region.code,
-      region_country: e.region.country,
-      region_name_zh: e.region.nameZh,
-      region_name_en: e.region.nameEn,
-      functional_currency: e.functionalCurrency,
-    })),
-  )
-  await insertRows(db, 'banks', demo.banks.map((b) => ({ id: b.id, name_zh: b.nameZh, name_en: b.nameEn, bic: b.bic, country: b.country })))
-  await insertRows(
-    db,
-    'accounts',
-    demo.accounts.map((a) => ({
-      id: a.id,
-      entity_id: a.entityId,
-      bank_id: a.bankId,
-      name: a.name,
-      number: a.number,
-      number_masked: a.numberMasked,
-      iban: a.iban,
-      currency: a.currency,
-      type: a.type,
-      status: a.status,
-      tier: a.tier,
-      opened_on: a.openedOn,
-    })),
-  )
-}
-
-function addDays(date: string, days: number): string {
-  const d = new Date(`${date}T00:00:00Z`)
-  d.setUTCDate(d.getUTCDate() + days)
-  return d.toISOString().slice(0, 10)
 }
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`
@@ -117,7 +70,8 @@ export async function runConnectorBench(args: string[]): Promise<ConnectorBenchR
   const reference = await startDemoBanks({ seed, endDate, today: endDate, faults: '', isolation: 'in-process' })
   try {
     await migrateToLatest(db)
-    await seedMasterData(db, demo)
+    // What demo mode seeds directly: the group's master data (and FX rates); history comes from the banks.
+    await seedDemo(db, { seed, endDate, scale: 'demo', activity: false })
     const registry = await loadConnectorRegistry({ only: [...new Set(banks.connections.map((c) => c.connectorId))] })
     // 12:00 in the group's time zone on the demo's last day.
     let now = new Date(`${endDate}T04:00:00Z`)
