@@ -10,7 +10,7 @@ declare module 'vue-router' {
     /** Which page-specific query parameters the route reads (validated before entering). */
     area?: QueryArea
     /** The main-menu entry to highlight. */
-    nav?: 'overview' | 'entities' | 'accounts' | 'transactions' | 'import' | 'settings'
+    nav?: 'overview' | 'entities' | 'accounts' | 'transactions' | 'import' | 'connections' | 'settings'
   }
 }
 
@@ -22,6 +22,7 @@ export const routes = [
   { path: '/accounts/:accountId', name: 'account', component: () => import('@/views/accounts/AccountView.vue'), props: true, meta: { title: 'nav.accounts', nav: 'accounts' as const } },
   { path: '/transactions', name: 'transactions', component: () => import('@/views/transactions/TransactionsView.vue'), meta: { title: 'nav.transactions', area: 'transactions' as const, nav: 'transactions' as const } },
   { path: '/import', name: 'import', component: () => import('@/views/import/ImportView.vue'), meta: { title: 'nav.import', nav: 'import' as const } },
+  { path: '/connections', name: 'connections', component: () => import('@/views/connections/ConnectionsView.vue'), meta: { title: 'nav.connections', nav: 'connections' as const } },
   { path: '/settings', name: 'settings', component: () => import('@/views/settings/SettingsView.vue'), meta: { title: 'nav.settings', nav: 'settings' as const } },
   { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('@/views/NotFoundView.vue'), meta: { title: 'notFound.title' } },
 ]

@@ -49,6 +49,25 @@ function latestDate(type: string, asOf: string) {
       .where('b.date', '<=', asOf)
 }
 
+/** Open accounts in scope with their company's path and region, narrowed by the filter. */
+function scopedAccounts(db: Db, scope: EntityScope, filter: AccountFilter & { accountIds?: readonly string[] }) {
+  let query = db
+    .selectFrom('accounts as a')
+    .innerJoin('entities as e', 'e.id', 'a.entity_id')
+    .select([
+      'a.id', 'a.entity_id', 'e.path', 'a.bank_id', 'a.name', 'a.number_masked', 'a.iban', 'a.currency', 'a.type',
+      'a.status', 'a.tier', 'a.opened_on', 'e.region_code', 'e.region_name_zh', 'e.region_name_en',
+    ])
+    .where(pathInScope('e.path', scope))
+    .where('a.status', '<>', 'closed')
+  if (filter.bankId) query = query.where('a.bank_id', '=', filter.bankId)
+  if (filter.currency) query = query.where('a.currency', '=', filter.currency)
+  if (filter.type) query = query.where('a.type', '=', filter.type)
+  if (filter.accountId) query = query.where('a.id', '=', filter.accountId)
+  if (filter.accountIds) query = query.where('a.id', 'in', filter.accountIds)
+  return query
+}
+
 /**
  * Accounts in scope (closed ones left out) with their booked and available balance as of a day:
  * the closing balance of the latest day on or before `asOf`, or a later interim one (ITBD/ITAV)
@@ -65,19 +84,7 @@ export async function listAccountsWithBalances(
   filter: AccountFilter = {},
   recentFrom: string = asOf,
 ): Promise<AccountWithBalances[]> {
-  let accountsQuery = db
-    .selectFrom('accounts as a')
-    .innerJoin('entities as e', 'e.id', 'a.entity_id')
-    .select([
-      'a.id', 'a.entity_id', 'e.path', 'a.bank_id', 'a.name', 'a.number_masked', 'a.iban', 'a.currency', 'a.type',
-      'a.status', 'a.tier', 'a.opened_on', 'e.region_code', 'e.region_name_zh', 'e.region_name_en',
-    ])
-    .where(pathInScope('e.path', scope))
-    .where('a.status', '<>', 'closed')
-  if (filter.bankId) accountsQuery = accountsQuery.where('a.bank_id', '=', filter.bankId)
-  if (filter.currency) accountsQuery = accountsQuery.where('a.currency', '=', filter.currency)
-  if (filter.type) accountsQuery = accountsQuery.where('a.type', '=', filter.type)
-  if (filter.accountId) accountsQuery = accountsQuery.where('a.id', '=', filter.accountId)
+  const accountsQuery = scopedAccounts(db, scope, filter)
 
   let recentQuery = db
     .selectFrom('balances as b')
@@ -142,28 +149,13 @@ async function seekBalances(
   asOf: string,
   filter: AccountFilter & { accountIds?: readonly string[] },
 ): Promise<AccountWithBalances[]> {
-  let query = db
-    .selectFrom('accounts as a')
-    .innerJoin('entities as e', 'e.id', 'a.entity_id')
-    .select([
-      'a.id', 'a.entity_id', 'e.path', 'a.bank_id', 'a.name', 'a.number_masked', 'a.iban', 'a.currency', 'a.type',
-      'a.status', 'a.tier', 'a.opened_on', 'e.region_code', 'e.region_name_zh', 'e.region_name_en',
-    ])
-    .select((eb) => [
-      latestDate('CLBD', asOf)(eb).as('clbd_date'),
-      latestDate('ITBD', asOf)(eb).as('itbd_date'),
-      latestDate('CLAV', asOf)(eb).as('clav_date'),
-      latestDate('ITAV', asOf)(eb).as('itav_date'),
-    ])
-    .where(pathInScope('e.path', scope))
-    .where('a.status', '<>', 'closed')
-  if (filter.bankId) query = query.where('a.bank_id', '=', filter.bankId)
-  if (filter.currency) query = query.where('a.currency', '=', filter.currency)
-  if (filter.type) query = query.where('a.type', '=', filter.type)
-  if (filter.accountId) query = query.where('a.id', '=', filter.accountId)
-  if (filter.accountIds) query = query.where('a.id', 'in', filter.accountIds)
+  const query = scopedAccounts(db, scope, filter).select((eb) => [
+    latestDate('CLBD', asOf)(eb).as('clbd_date'),
+    latestDate('ITBD', asOf)(eb).as('itbd_date'),
+    latestDate('CLAV', asOf)(eb).as('clav_date'),
+    latestDate('ITAV', asOf)(eb).as('itav_date'),
+  ])
 
-  // One primary-key lookup per balance type: (account_id, type, date).
   const rows = await db
     .selectFrom(query.as('s'))
     .leftJoin('balances as clbd', (j) => j.onRef('clbd.account_id', '=', 's.id').on('clbd.type', '=', 'CLBD').onRef('clbd.date', '=', 's.clbd_date'))
