@@ -56,7 +56,7 @@ describe('cli parse', () => {
   })
 
   it('unknown commands and missing files fail with one line', async () => {
-    expect(await run(['frobnicate'])).toMatchObject({ code: 1, stderr: 'error: unknown command "frobnicate" (commands: parse)\n' })
+    expect(await run(['frobnicate'])).toMatchObject({ code: 1, stderr: 'error: unknown command "frobnicate" (commands: parse, import)\n' })
     const missing = await run(['parse', '/nonexistent/statement.sta'])
     expect(missing).toMatchObject({ code: 1, stderr: 'error: cannot read /nonexistent/statement.sta: no such file\n' })
   })
