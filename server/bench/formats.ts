@@ -1,131 +1,204 @@
+import { createReadStream, openSync, closeSync, writeSync, rmSync, statSync } from 'node:fs'
 import { createRequire } from 'node:module'
+import { loadavg, tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { parseStatementFile } from '../src/formats/index.js'
-import { measure, percentile } from './stats.js'
+import { generateCamt053, generateMt940, mt940Parts } from '../src/formats/generate.js'
+import { parseStatementFile, parseStatementStream } from '../src/formats/index.js'
+import { percentile } from './stats.js'
 
 /**
- * Statement parser throughput on generated files: MT940 and camt.053 in MB/s (bytes → ParsedFile,
- * decoding included), and the npm package mt940js on the same MT940 text for comparison.
- * Targets: MT940 ≥ 50 MB/s, camt.053 ≥ 25 MB/s.
+ * Statement parser throughput on generated files (src/formats/generate.ts): MT940 and camt.053 in
+ * MB/s, whole-file (bytes → ParsedFile, decoding included) and streaming (64 KiB chunks, statements
+ * handed over one by one), the npm package mt940js on the same MT940 text in the same run (ours and
+ * theirs alternate, run by run), and the peak RSS while streaming a big MT940 file from disk.
+ * The machine may be shared: every figure is given as wall time and as CPU time of this process
+ * (process.cpuUsage, which also counts the garbage collector's helper threads).
+ * Targets: MT940 ≥ 50 MB/s, camt.053 ≥ 25 MB/s, bounded memory on a 500 MB file.
  *
- *   tsx bench/formats.ts [--mb 20] [--runs 5]
+ *   tsx bench/formats.ts [--mb 20] [--runs 5] [--size 500]      (--name=value works too)
+ *   --mb    size of the in-memory files    --runs  measured runs (after 2 warm-up runs)
+ *   --size  MB of the MT940 file streamed from disk (0: skip)
  */
 
 const require = createRequire(import.meta.url)
 
 interface Mt940js {
-  Parser: new () => { parse: (text: string) => unknown[] }
+  Parser: new () => { parse: (text: string) => { transactions: unknown[] }[] }
 }
 
-function pad(n: number, width: number): string {
-  return String(n).padStart(width, '0')
+interface Sample {
+  wall: number
+  cpu: number
 }
 
-/** A German-bank style MT940 file of about `targetBytes`: statements of 200 entries with GVC :86:. */
-export function generateMt940(targetBytes: number): string {
-  const parts: string[] = []
-  let size = 0
-  let statement = 0
-  let balance = 100_000_000n
-  while (size < targetBytes) {
-    statement++
-    const day = 1 + (statement % 28)
-    const date = `24${pad(1 + (statement % 12), 2)}${pad(day, 2)}`
-    const lines = [':20:STARTUMS', ':25:DE89370400440532013000', `:28C:${statement}/1`, `:60F:C${date}EUR${(balance / 100n).toString()},${pad(Number(balance % 100n), 2)}`]
-    for (let i = 0; i < 200; i++) {
-      const cents = BigInt(1 + ((statement * 7919 + i * 104729) % 500_000))
-      const credit = i % 3 !== 0
-      balance += credit ? cents : -cents
-      lines.push(
-        `:61:${date}${date.slice(2)}${credit ? 'C' : 'D'}${cents / 100n},${pad(Number(cents % 100n), 2)}NTRFREF${pad(i, 6)}//B${pad(statement, 6)}${pad(i, 6)}`,
-        `:86:166?00GUTSCHRIFT?100399?20EREF+E2E-${statement}-${i}?21SVWZ+Rechnung ${statement}/${i}?22Kundennummer 4711?30COBADEFFXXX`,
-        `?31DE02120300000000202051?32Muster GmbH?33Beispielstrasse 1`,
-      )
-    }
-    if (balance < 0n) balance = -balance
-    lines.push(`:62F:C${date}EUR${(balance / 100n).toString()},${pad(Number(balance % 100n), 2)}`, '-')
-    const text = `${lines.join('\r\n')}\r\n`
-    parts.push(text)
-    size += text.length
+/** Runs `fn`, returning wall and CPU milliseconds. */
+async function timed(fn: () => unknown): Promise<Sample> {
+  const cpu = process.cpuUsage()
+  const start = process.hrtime.bigint()
+  await fn()
+  const wall = Number(process.hrtime.bigint() - start) / 1e6
+  const used = process.cpuUsage(cpu)
+  return { wall, cpu: (used.user + used.system) / 1000 }
+}
+
+interface Stats {
+  wall: number
+  cpu: number
+  bestCpu: number
+}
+
+function summarize(samples: Sample[]): Stats {
+  const wall = samples.map((s) => s.wall).sort((a, b) => a - b)
+  const cpu = samples.map((s) => s.cpu).sort((a, b) => a - b)
+  return { wall: percentile(wall, 50), cpu: percentile(cpu, 50), bestCpu: cpu[0]! }
+}
+
+const rate = (bytes: number, ms: number) => bytes / 1e6 / (ms / 1000)
+const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`
+const fixed = (value: number, digits = 1) => value.toFixed(digits)
+
+function line(label: string, bytes: number, entries: number, stats: Stats, target?: number): string {
+  return (
+    `${label.padEnd(20)} ${mb(bytes)}, ${entries} entries: ` +
+    `wall p50 ${fixed(stats.wall, 0)} ms = ${fixed(rate(bytes, stats.wall))} MB/s | ` +
+    `CPU p50 ${fixed(stats.cpu, 0)} ms = ${fixed(rate(bytes, stats.cpu))} MB/s (best ${fixed(rate(bytes, stats.bestCpu))})` +
+    (target ? ` — target ≥ ${target}` : '')
+  )
+}
+
+async function* chunked(bytes: Uint8Array, size = 1 << 16): AsyncGenerator<Uint8Array> {
+  for (let at = 0; at < bytes.length; at += size) yield bytes.subarray(at, at + size)
+}
+
+function option(args: string[], name: string, fallback: number): number {
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!
+    if (arg === `--${name}` && i + 1 < args.length) return Number(args[i + 1])
+    if (arg.startsWith(`--${name}=`)) return Number(arg.slice(name.length + 3))
   }
-  return parts.join('')
+  return fallback
 }
 
-/** A camt.053.001.08 file of about `targetBytes`: statements of 200 entries with one TxDtls each. */
-export function generateCamt053(targetBytes: number): string {
-  const head = `<?xml version="1.0" encoding="UTF-8"?>\n<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.08">\n<BkToCstmrStmt>\n<GrpHdr><MsgId>BENCH</MsgId><CreDtTm>2024-03-01T18:00:00+01:00</CreDtTm></GrpHdr>\n`
-  const parts: string[] = [head]
-  let size = head.length
-  let statement = 0
-  while (size < targetBytes) {
-    statement++
-    const entries: string[] = []
-    let sum = 0n
-    for (let i = 0; i < 200; i++) {
-      const cents = BigInt(1 + ((statement * 7919 + i * 104729) % 500_000))
-      const credit = i % 3 !== 0
-      sum += credit ? cents : -cents
-      const amount = `${cents / 100n}.${pad(Number(cents % 100n), 2)}`
-      entries.push(`<Ntry>
-  <Amt Ccy="EUR">${amount}</Amt><CdtDbtInd>${credit ? 'CRDT' : 'DBIT'}</CdtDbtInd><Sts><Cd>BOOK</Cd></Sts>
-  <BookgDt><Dt>2024-03-01</Dt></BookgDt><ValDt><Dt>2024-03-01</Dt></ValDt><AcctSvcrRef>B${pad(statement, 6)}${pad(i, 6)}</AcctSvcrRef>
-  <BkTxCd><Domn><Cd>PMNT</Cd><Fmly><Cd>RCDT</Cd><SubFmlyCd>ESCT</SubFmlyCd></Fmly></Domn></BkTxCd>
-  <NtryDtls><TxDtls>
-    <Refs><InstrId>REF${pad(i, 6)}</InstrId><EndToEndId>E2E-${statement}-${i}</EndToEndId></Refs>
-    <Amt Ccy="EUR">${amount}</Amt><CdtDbtInd>${credit ? 'CRDT' : 'DBIT'}</CdtDbtInd>
-    <RltdPties><${credit ? 'Dbtr' : 'Cdtr'}><Pty><Nm>Muster GmbH</Nm></Pty></${credit ? 'Dbtr' : 'Cdtr'}><${credit ? 'Dbtr' : 'Cdtr'}Acct><Id><IBAN>DE02120300000000202051</IBAN></Id></${credit ? 'Dbtr' : 'Cdtr'}Acct></RltdPties>
-    <RltdAgts><${credit ? 'Dbtr' : 'Cdtr'}Agt><FinInstnId><BICFI>COBADEFFXXX</BICFI></FinInstnId></${credit ? 'Dbtr' : 'Cdtr'}Agt></RltdAgts>
-    <RmtInf><Ustrd>Rechnung ${statement}/${i} Kundennummer 4711</Ustrd></RmtInf>
-  </TxDtls></NtryDtls>
-</Ntry>`)
-    }
-    const opening = 100_000_000n
-    const closing = opening + sum
-    const bal = (code: string, value: bigint) =>
-      `<Bal><Tp><CdOrPrtry><Cd>${code}</Cd></CdOrPrtry></Tp><Amt Ccy="EUR">${(value < 0n ? -value : value) / 100n}.${pad(Number((value < 0n ? -value : value) % 100n), 2)}</Amt><CdtDbtInd>${value < 0n ? 'DBIT' : 'CRDT'}</CdtDbtInd><Dt><Dt>2024-03-01</Dt></Dt></Bal>`
-    const text = `<Stmt>\n<Id>STMT-${statement}</Id><ElctrncSeqNb>${statement}</ElctrncSeqNb><CreDtTm>2024-03-01T18:00:00+01:00</CreDtTm>\n<Acct><Id><IBAN>DE89370400440532013000</IBAN></Id><Ccy>EUR</Ccy></Acct>\n${bal('OPBD', opening)}\n${bal('CLBD', closing)}\n${entries.join('\n')}\n</Stmt>\n`
-    parts.push(text)
-    size += text.length
+const countEntries = (file: { statements: { entries: unknown[] }[] }) => file.statements.reduce((n, s) => n + s.entries.length, 0)
+
+/** Whole-file and streaming throughput of one format; returns the whole-file samples. */
+async function benchFormat(
+  label: string,
+  bytes: Uint8Array,
+  format: 'mt940' | 'camt053',
+  runs: number,
+  other?: (sample: Sample) => Promise<void>,
+): Promise<void> {
+  const entries = countEntries(parseStatementFile(bytes, format))
+  const whole: Sample[] = []
+  const streamed: Sample[] = []
+  const stream = () =>
+    parseStatementStream(chunked(bytes), format, {}, () => {
+      // The consumer keeps nothing: statements are garbage as soon as they are handed over.
+    })
+  for (let i = 0; i < 2; i++) {
+    parseStatementFile(bytes, format)
+    await stream()
   }
-  parts.push('</BkToCstmrStmt>\n</Document>\n')
-  return parts.join('')
+  for (let i = 0; i < runs; i++) {
+    whole.push(await timed(() => parseStatementFile(bytes, format)))
+    if (other) await other(whole.at(-1)!)
+    streamed.push(await timed(stream))
+  }
+  console.log(line(`${label} whole-file`, bytes.length, entries, summarize(whole), format === 'mt940' ? 50 : 25))
+  console.log(line(`${label} streaming`, bytes.length, entries, summarize(streamed), format === 'mt940' ? 50 : 25))
 }
 
-function mbPerSecond(bytes: number, ms: number): number {
-  return bytes / 1e6 / (ms / 1000)
+/** Writes an MT940 file of about `bytes` to a temporary path, statement by statement. */
+function writeMt940File(path: string, bytes: number): void {
+  const fd = openSync(path, 'w')
+  try {
+    let batch: string[] = []
+    let size = 0
+    for (const part of mt940Parts(bytes)) {
+      batch.push(part)
+      size += part.length
+      if (size >= 4 << 20) {
+        writeSync(fd, batch.join(''))
+        batch = []
+        size = 0
+      }
+    }
+    if (batch.length) writeSync(fd, batch.join(''))
+  } finally {
+    closeSync(fd)
+  }
+}
+
+/** Streams a generated MT940 file of `megabytes` from disk; prints throughput and peak RSS. */
+async function benchBigStream(megabytes: number): Promise<void> {
+  const path = join(tmpdir(), `treasury-bench-${process.pid}.sta`)
+  const atStart = process.memoryUsage().rss
+  try {
+    writeMt940File(path, megabytes * 1e6)
+    const size = statSync(path).size
+    const before = process.memoryUsage().rss
+    let peak = before
+    let statements = 0
+    let entries = 0
+    const sampler = setInterval(() => {
+      peak = Math.max(peak, process.memoryUsage().rss)
+    }, 20)
+    const sample = await timed(() =>
+      parseStatementStream(createReadStream(path, { highWaterMark: 1 << 16 }), 'mt940', {}, (statement) => {
+        statements++
+        entries += statement.entries.length
+        if (statements % 16 === 0) peak = Math.max(peak, process.memoryUsage().rss)
+      }),
+    )
+    clearInterval(sampler)
+    peak = Math.max(peak, process.memoryUsage().rss)
+    console.log(
+      `${'MT940 from disk'.padEnd(20)} ${mb(size)}, ${statements} statements, ${entries} entries: ` +
+        `wall ${fixed(sample.wall / 1000)} s = ${fixed(rate(size, sample.wall))} MB/s | CPU ${fixed(sample.cpu / 1000)} s = ${fixed(rate(size, sample.cpu))} MB/s`,
+    )
+    console.log(
+      `${'  memory'.padEnd(20)} peak RSS ${fixed(peak / 1e6, 0)} MB while streaming a ${mb(size)} file (RSS ${fixed(atStart / 1e6, 0)} MB at start, ` +
+        `${fixed(before / 1e6, 0)} MB after writing the file; process max RSS ${fixed((process.resourceUsage().maxRSS * 1024) / 1e6, 0)} MB)`,
+    )
+  } finally {
+    rmSync(path, { force: true })
+  }
 }
 
 export async function benchFormats(args: string[]): Promise<void> {
-  const option = (name: string, fallback: number) => {
-    const index = args.indexOf(`--${name}`)
-    return index >= 0 ? Number(args[index + 1]) : fallback
-  }
-  const megabytes = option('mb', 20)
-  const runs = option('runs', 5)
+  const megabytes = option(args, 'mb', 20)
+  const runs = option(args, 'runs', 5)
+  const bigSize = option(args, 'size', 500)
   const encoder = new TextEncoder()
+  console.log(`statement parsers: node ${process.version}, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} (wall times suffer on a busy machine; CPU times less)`)
+
+  // First, while the heap is small: the big file's peak RSS is the streaming's own.
+  if (bigSize > 0) await benchBigStream(bigSize)
 
   const mtText = generateMt940(megabytes * 1e6)
   const mtBytes = encoder.encode(mtText)
-  const camtBytes = encoder.encode(generateCamt053(megabytes * 1e6))
-
-  const mtParsed = parseStatementFile(mtBytes, 'mt940')
-  const camtParsed = parseStatementFile(camtBytes, 'camt053')
-  const count = (file: typeof mtParsed) => file.statements.reduce((n, s) => n + s.entries.length, 0)
-
-  const mt = percentile(await measure(() => parseStatementFile(mtBytes, 'mt940'), runs, 2), 50)
-  const camt = percentile(await measure(() => parseStatementFile(camtBytes, 'camt053'), runs, 2), 50)
   const { Parser } = require('mt940js') as Mt940js
   const other = new Parser()
-  const otherCount = other.parse(mtText).reduce<number>((n, s) => n + (s as { transactions: unknown[] }).transactions.length, 0)
-  const theirs = percentile(await measure(() => other.parse(mtText), runs, 2), 50)
+  const otherEntries = other.parse(mtText).reduce((n, s) => n + s.transactions.length, 0)
+  for (let i = 0; i < 2; i++) other.parse(mtText)
+  const ours: Sample[] = []
+  const theirs: Sample[] = []
+  await benchFormat('MT940', mtBytes, 'mt940', runs, async (sample) => {
+    ours.push(sample)
+    theirs.push(await timed(() => other.parse(mtText)))
+  })
+  const mine = summarize(ours)
+  const them = summarize(theirs)
+  console.log(line('mt940js (same text)', mtBytes.length, otherEntries, them))
+  console.log(
+    `${'ratio'.padEnd(20)} ours / mt940js = ${fixed(them.wall / mine.wall, 2)}x by wall time, ${fixed(them.cpu / mine.cpu, 2)}x by CPU time ` +
+      `(same run, alternating; theirs parses the decoded text, ours the bytes)`,
+  )
 
-  const mtRate = mbPerSecond(mtBytes.length, mt)
-  const camtRate = mbPerSecond(camtBytes.length, camt)
-  const theirRate = mbPerSecond(mtBytes.length, theirs)
-  console.log(`MT940     ${(mtBytes.length / 1e6).toFixed(1)} MB, ${count(mtParsed)} entries: p50 ${mt.toFixed(0)} ms = ${mtRate.toFixed(1)} MB/s (target ≥ 50)`)
-  console.log(`camt.053  ${(camtBytes.length / 1e6).toFixed(1)} MB, ${count(camtParsed)} entries: p50 ${camt.toFixed(0)} ms = ${camtRate.toFixed(1)} MB/s (target ≥ 25)`)
-  console.log(`mt940js   same MT940 text, ${otherCount} entries: p50 ${theirs.toFixed(0)} ms = ${theirRate.toFixed(1)} MB/s`)
-  console.log(`ratio     ours / mt940js = ${(mtRate / theirRate).toFixed(2)}x`)
+  const camtBytes = encoder.encode(generateCamt053(megabytes * 1e6))
+  await benchFormat('camt.053', camtBytes, 'camt053', runs)
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -21,7 +21,7 @@ import { reconcileStatement } from './reconcile.js'
  * so by default a mismatch is a warning; with `strict` it fails the parse, as a validator would.
  */
 
-interface BaiRecord {
+export interface BaiRecord {
   code: string
   /** The record's text after "NN," with the terminating "/" and trailing blanks removed. */
   body: string
@@ -73,46 +73,78 @@ export interface Bai2Options {
 }
 
 export function parseBai2(text: string, options: Bai2Options = {}): ParsedFile {
-  const warnings: ParseWarning[] = []
-  const check = new TrailerCheck(options.strict === true, warnings)
+  // All records are read before any is interpreted, so that an unreadable line anywhere is the error.
   const records = readRecords(text)
   const statements: Statement[] = []
-  if (records.length === 0 || records[0]!.code !== '01') {
-    throw new StatementParseError('bai2', 'the file does not start with a 01 file header record', { line: records[0]?.line ?? 1 })
-  }
-  let fileId: string | undefined
-  let createdAt: string | undefined
-  let group: Group | undefined
-  let account: Account | undefined
-  let fileTotal = 0n
-  let fileGroups = 0
-  let fileRecords = 0
-  let ended = false
+  const reader = new Bai2Reader(options, (statement) => {
+    statements.push(statement)
+  })
+  if (records.length === 0) reader.end()
+  for (const record of records) reader.record(record)
+  const warnings = reader.end(records.at(-1)?.line ?? 1)
+  return { format: 'bai2', statements, warnings }
+}
+
+/**
+ * Interprets BAI2 records in order: `record` each logical record, then `end`. Each account (03 … 49)
+ * goes to `onStatement`, reconciled, when its 49 trailer is read.
+ */
+export class Bai2Reader {
+  private readonly warnings: ParseWarning[] = []
+  private readonly check: TrailerCheck
+  private records = 0
+  private fileId: string | undefined
+  private createdAt: string | undefined
+  private group: Group | undefined
+  private account: Account | undefined
+  private fileTotal = 0n
+  private fileGroups = 0
+  private fileRecords = 0
+  private ended = false
   /** What an 88 continues: the 03 summary, a 16's text, or nothing. */
-  let continuing: 'summary' | 'detail' | 'none' = 'none'
+  private continuing: 'summary' | 'detail' | 'none' = 'none'
 
-  const closeSummary = () => {
-    if (account && account.summary.fields.length) readSummary(account, group!)
-    if (account) account.summary.fields = []
+  constructor(
+    options: Bai2Options,
+    private readonly onStatement: (statement: Statement) => void,
+  ) {
+    this.check = new TrailerCheck(options.strict === true, this.warnings)
   }
 
-  for (const record of records) {
-    if (ended) throw new StatementParseError('bai2', `record ${record.code} after the 99 file trailer`, { line: record.line })
-    fileRecords++
+  /** Checks the file ended properly (`lastLine`: the line of its last record); returns the warnings. */
+  end(lastLine = 1): ParseWarning[] {
+    if (this.records === 0) throw new StatementParseError('bai2', 'the file does not start with a 01 file header record', { line: 1 })
+    if (!this.ended) throw new StatementParseError('bai2', 'the file ends without its 99 file trailer (truncated?)', { line: lastLine })
+    return this.warnings
+  }
+
+  record(record: BaiRecord): void {
+    const { warnings, check } = this
+    if (this.records++ === 0 && record.code !== '01') {
+      throw new StatementParseError('bai2', 'the file does not start with a 01 file header record', { line: record.line })
+    }
+    if (this.ended) throw new StatementParseError('bai2', `record ${record.code} after the 99 file trailer`, { line: record.line })
+    this.fileRecords++
+    const group = this.group
+    const account = this.account
     if (group) group.records++
     if (account) account.records++
     const fields = record.body.split(',')
-    if (record.code !== '88' && continuing === 'summary') closeSummary()
-    if (record.code !== '88') continuing = 'none'
+    if (record.code !== '88' && this.continuing === 'summary') {
+      if (account && account.summary.fields.length) readSummary(account, group!)
+      if (account) account.summary.fields = []
+    }
+    if (record.code !== '88') this.continuing = 'none'
     switch (record.code) {
       case '01': {
-        if (fileRecords !== 1) throw new StatementParseError('bai2', 'a second 01 file header', { line: record.line })
-        fileId = fields[4]?.trim() || undefined
+        if (this.fileRecords !== 1) throw new StatementParseError('bai2', 'a second 01 file header', { line: record.line })
+        this.fileId = fields[4]?.trim() || undefined
         const date = fields[2]?.trim()
         if (date) {
-          createdAt = yymmdd(date, record.line, '01 file creation date')
+          let createdAt = yymmdd(date, record.line, '01 file creation date')
           const time = (fields[3] ?? '').replace(/:/g, '').trim()
           if (/^\d{4}(\d{2})?$/.test(time)) createdAt += `T${time.slice(0, 2)}:${time.slice(2, 4)}:${time.slice(4, 6) || '00'}`
+          this.createdAt = createdAt
         }
         break
       }
@@ -122,8 +154,8 @@ export function parseBai2(text: string, options: Bai2Options = {}): ParsedFile {
         if (!date) throw new StatementParseError('bai2', '02 group header has no as-of date', { line: record.line })
         const currency = fields[5]?.trim() || 'USD'
         checkCurrency(currency, record.line)
-        group = { currency, asOfDate: yymmdd(date, record.line, '02 as-of date'), line: record.line, total: 0n, records: 1, accounts: 0 }
-        fileGroups++
+        this.group = { currency, asOfDate: yymmdd(date, record.line, '02 as-of date'), line: record.line, total: 0n, records: 1, accounts: 0 }
+        this.fileGroups++
         break
       }
       case '03': {
@@ -142,23 +174,24 @@ export function parseBai2(text: string, options: Bai2Options = {}): ParsedFile {
           entries: [],
           reconciliation: { checked: false, ok: true },
         }
-        if (fileId) statement.id = fileId
-        if (createdAt) statement.createdAt = createdAt
-        account = { number, currency, line: record.line, statement, total: 0n, records: 1, summary: { fields: fields.slice(2), line: record.line, lastSegmentEnd: [] } }
-        account.summary.lastSegmentEnd.push(account.summary.fields.length)
+        if (this.fileId) statement.id = this.fileId
+        if (this.createdAt) statement.createdAt = this.createdAt
+        const opened: Account = { number, currency, line: record.line, statement, total: 0n, records: 1, summary: { fields: fields.slice(2), line: record.line, lastSegmentEnd: [] } }
+        opened.summary.lastSegmentEnd.push(opened.summary.fields.length)
+        this.account = opened
         group.accounts++
-        continuing = 'summary'
+        this.continuing = 'summary'
         break
       }
       case '88': {
-        if (continuing === 'summary' && account) {
+        if (this.continuing === 'summary' && account) {
           for (const field of fields) account.summary.fields.push(field)
           account.summary.lastSegmentEnd.push(account.summary.fields.length)
-        } else if (continuing === 'detail' && account?.detailText) {
+        } else if (this.continuing === 'detail' && account?.detailText) {
           account.detailText.push(record.body)
         } else {
           // 88s continuing a header or trailer carry nothing this model keeps.
-          if (!group && fileRecords > 2) throw new StatementParseError('bai2', '88 continuation record with nothing to continue', { line: record.line })
+          if (!group && this.fileRecords > 2) throw new StatementParseError('bai2', '88 continuation record with nothing to continue', { line: record.line })
         }
         break
       }
@@ -166,7 +199,7 @@ export function parseBai2(text: string, options: Bai2Options = {}): ParsedFile {
         if (!account) throw new StatementParseError('bai2', '16 transaction detail outside an account (no 03 before it)', { line: record.line })
         finishDetail(account)
         readDetail(record, account, group!, warnings)
-        continuing = 'detail'
+        this.continuing = 'detail'
         break
       }
       case '49': {
@@ -176,8 +209,8 @@ export function parseBai2(text: string, options: Bai2Options = {}): ParsedFile {
         group.total += account.total
         const issue = reconcileStatement(account.statement)
         if (issue) warnings.push({ ...issue, line: account.line })
-        statements.push(account.statement)
-        account = undefined
+        this.account = undefined
+        this.onStatement(account.statement)
         break
       }
       case '98': {
@@ -190,24 +223,68 @@ export function parseBai2(text: string, options: Bai2Options = {}): ParsedFile {
         } else {
           check.trailer('98', fields[0], group.total, undefined, group.records, record.line)
         }
-        fileTotal += group.total
-        group = undefined
+        this.fileTotal += group.total
+        this.group = undefined
         break
       }
       case '99': {
         if (group) throw new StatementParseError('bai2', `99 file trailer before the 98 trailer of the group at line ${group.line}`, { line: record.line })
-        check.count('99', 'groups', fields[1], fileGroups, record.line)
-        check.trailer('99', fields[0], fileTotal, fields[2], fileRecords, record.line)
-        ended = true
+        check.count('99', 'groups', fields[1], this.fileGroups, record.line)
+        check.trailer('99', fields[0], this.fileTotal, fields[2], this.fileRecords, record.line)
+        this.ended = true
         break
       }
     }
   }
-  if (!ended) {
-    const last = records.at(-1)!
-    throw new StatementParseError('bai2', 'the file ends without its 99 file trailer (truncated?)', { line: last.line })
+}
+
+/**
+ * Builds logical records from physical lines given one at a time (for streaming): a line that is
+ * not a record continues the previous 16/88 (wrapped text), so a record is passed on once the next
+ * record starts, or at `end`.
+ */
+export class Bai2RecordReader {
+  private pending: BaiRecord[] = []
+
+  constructor(private readonly onRecord: (record: BaiRecord) => void) {}
+
+  line(line: string, number: number): void {
+    if (line.trim() === '') return
+    const previous = this.pending.at(-1)
+    if (RECORD_START.test(line)) {
+      for (const record of this.pending) this.onRecord(record)
+      this.pending = recordsOfLine(line, number)
+    } else {
+      continueRecord(previous, line, number)
+    }
   }
-  return { format: 'bai2', statements, warnings }
+
+  end(): void {
+    for (const record of this.pending) this.onRecord(record)
+    this.pending = []
+  }
+}
+
+function recordsOfLine(line: string, number: number): BaiRecord[] {
+  const records: BaiRecord[] = []
+  for (const part of line.split(BLOCKED)) {
+    const code = part.slice(0, 2)
+    if (!RECORD_CODES.has(code) || part.charCodeAt(2) !== 0x2c) {
+      throw new StatementParseError('bai2', `unknown record code "${part.slice(0, 2)}"`, { line: number })
+    }
+    const raw = part.slice(3)
+    records.push({ code, body: trimRecord(raw), rawBody: raw, line: number })
+  }
+  return records
+}
+
+function continueRecord(previous: BaiRecord | undefined, line: string, number: number): void {
+  if (!previous || previous.code !== '16' && previous.code !== '88') {
+    throw new StatementParseError('bai2', `"${line.slice(0, 40)}" is not a BAI2 record (expected a record code such as 01, 02, 03, 16)`, { line: number })
+  }
+  // moov-io sample3: a 16's text wrapped onto the next physical line without an 88 prefix.
+  previous.rawBody += line
+  previous.body = trimRecord(previous.rawBody)
 }
 
 /** Physical lines → logical records: blocked lines are split, 88-less wrapped text is joined back. */
@@ -217,25 +294,8 @@ function readRecords(text: string): BaiRecord[] {
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!
     if (line.trim() === '') continue
-    const start = RECORD_START.exec(line)
-    if (!start) {
-      const previous = records.at(-1)
-      if (!previous || previous.code !== '16' && previous.code !== '88') {
-        throw new StatementParseError('bai2', `"${line.slice(0, 40)}" is not a BAI2 record (expected a record code such as 01, 02, 03, 16)`, { line: i + 1 })
-      }
-      // moov-io sample3: a 16's text wrapped onto the next physical line without an 88 prefix.
-      previous.rawBody += line
-      previous.body = trimRecord(previous.rawBody)
-      continue
-    }
-    for (const part of line.split(BLOCKED)) {
-      const code = part.slice(0, 2)
-      if (!RECORD_CODES.has(code) || part.charCodeAt(2) !== 0x2c) {
-        throw new StatementParseError('bai2', `unknown record code "${part.slice(0, 2)}"`, { line: i + 1 })
-      }
-      const raw = part.slice(3)
-      records.push({ code, body: trimRecord(raw), rawBody: raw, line: i + 1 })
-    }
+    if (!RECORD_START.test(line)) continueRecord(records.at(-1), line, i + 1)
+    else for (const record of recordsOfLine(line, i + 1)) records.push(record)
   }
   return records
 }

@@ -15,7 +15,7 @@ import {
 } from '@treasury/shared'
 import { decimalToMinor, statementCurrencyExponent } from './currency.js'
 import { reconcileStatement } from './reconcile.js'
-import { at, child, childrenNamed, parseXml, pathOf, textAt, XmlSyntaxError, type XmlNode } from './xml.js'
+import { at, child, childrenNamed, pathOf, textAt, XmlStreamParser, XmlSyntaxError, type XmlNode } from './xml.js'
 
 /**
  * ISO 20022 camt.052 (account report), camt.053 (statement) and camt.054 (debit/credit
@@ -24,7 +24,7 @@ import { at, child, childrenNamed, parseXml, pathOf, textAt, XmlSyntaxError, typ
  * kept as one entry with a `batch` of their details, because the booking on the account is the entry.
  */
 
-type CamtFormat = 'camt052' | 'camt053' | 'camt054'
+export type CamtFormat = 'camt052' | 'camt053' | 'camt054'
 
 const MESSAGES: Record<CamtFormat, string> = {
   camt052: 'BkToCstmrAcctRpt',
@@ -41,58 +41,103 @@ interface Context {
 
 /** Parses decoded camt XML. */
 export function parseCamt(text: string, format: CamtFormat): ParsedFile {
-  const context: Context = { format, warnings: [] }
   const statements: Statement[] = []
-  const pendingEntries = new Map<XmlNode, StatementEntry[]>()
-  let messageSeen = false
-  let wrongMessage: string | undefined
-  try {
-    parseXml(text, {
-      onClose(node) {
-        if (node.name === 'Ntry' && node.parent && RECORDS.has(node.parent.name)) {
-          let entries = pendingEntries.get(node.parent)
-          if (!entries) pendingEntries.set(node.parent, (entries = []))
-          entries.push(readEntry(node, context))
-          return true
-        }
-        if (RECORDS.has(node.name) && node.parent?.name.startsWith('BkToCstmr')) {
-          statements.push(readStatement(node, pendingEntries.get(node) ?? [], context))
-          pendingEntries.delete(node)
-          return true
-        }
-        if (node.name.startsWith('BkToCstmr')) {
-          const expected = MESSAGES[format]
-          if (node.name === expected || node.name === `${expected}V01`) messageSeen = true
-          else wrongMessage ??= node.name
-        }
-        return false
-      },
-    })
-  } catch (error) {
-    if (error instanceof XmlSyntaxError) {
-      throw new StatementParseError(format, `malformed XML at column ${error.column}: ${error.message}`, { line: error.line })
+  const reader = new CamtReader(format, (statement) => {
+    statements.push(statement)
+  })
+  reader.write(text)
+  return { format, statements, warnings: reader.end() }
+}
+
+/**
+ * The incremental camt reader: `write` the decoded XML in chunks of any size, then `end()`. Each
+ * Stmt/Rpt/Ntfctn goes to `onStatement` (reconciled) as soon as its end tag is read, and is dropped
+ * from the tree, as is every Ntry once read: memory stays bounded by the largest statement.
+ * Warnings come in the order a whole-file parse gives.
+ */
+export class CamtReader {
+  private readonly context: Context
+  private readonly parser: XmlStreamParser
+  private readonly pendingEntries = new Map<XmlNode, StatementEntry[]>()
+  private readonly reconcileWarnings: ParseWarning[] = []
+  private messageSeen = false
+  private wrongMessage: string | undefined
+  private statements = 0
+
+  constructor(
+    readonly format: CamtFormat,
+    private readonly onStatement: (statement: Statement) => void,
+  ) {
+    this.context = { format, warnings: [] }
+    this.parser = new XmlStreamParser({ onClose: (node) => this.close(node) })
+  }
+
+  write(text: string): void {
+    try {
+      this.parser.write(text)
+    } catch (error) {
+      throw this.located(error)
     }
-    throw error
   }
-  if (!messageSeen) {
-    throw new StatementParseError(
-      format,
-      wrongMessage
-        ? `expected a ${MESSAGES[format]} message, found ${wrongMessage}`
-        : `no ${MESSAGES[format]} message element in the document`,
-      { element: 'Document' },
-    )
+
+  /** Ends the document; returns the warnings. Throws when it held no statement of the format. */
+  end(): ParseWarning[] {
+    const { format } = this
+    try {
+      this.parser.close()
+    } catch (error) {
+      throw this.located(error)
+    }
+    if (!this.messageSeen) {
+      throw new StatementParseError(
+        format,
+        this.wrongMessage
+          ? `expected a ${MESSAGES[format]} message, found ${this.wrongMessage}`
+          : `no ${MESSAGES[format]} message element in the document`,
+        { element: 'Document' },
+      )
+    }
+    if (this.statements === 0) {
+      throw new StatementParseError(format, `the ${MESSAGES[format]} message has no ${recordName(format)} element`, {
+        element: `Document/${MESSAGES[format]}`,
+      })
+    }
+    return [...this.context.warnings, ...this.reconcileWarnings]
   }
-  if (statements.length === 0) {
-    throw new StatementParseError(format, `the ${MESSAGES[format]} message has no ${recordName(format)} element`, {
-      element: `Document/${MESSAGES[format]}`,
-    })
+
+  private located(error: unknown): unknown {
+    if (error instanceof XmlSyntaxError) {
+      return new StatementParseError(this.format, `malformed XML at column ${error.column}: ${error.message}`, { line: error.line })
+    }
+    return error
   }
-  for (const statement of statements) {
-    const issue = reconcileStatement(statement)
-    if (issue) context.warnings.push(issue)
+
+  private close(node: XmlNode): boolean {
+    const { context } = this
+    const name = node.name
+    const parent = node.parent
+    if (name === 'Ntry' && parent && RECORDS.has(parent.name)) {
+      let entries = this.pendingEntries.get(parent)
+      if (!entries) this.pendingEntries.set(parent, (entries = []))
+      entries.push(readEntry(node, context))
+      return true
+    }
+    if (RECORDS.has(name) && parent?.name.startsWith('BkToCstmr')) {
+      const statement = readStatement(node, this.pendingEntries.get(node) ?? [], context)
+      this.pendingEntries.delete(node)
+      this.statements++
+      const issue = reconcileStatement(statement)
+      if (issue) this.reconcileWarnings.push(issue)
+      this.onStatement(statement)
+      return true
+    }
+    if (name.startsWith('BkToCstmr')) {
+      const expected = MESSAGES[this.format]
+      if (name === expected || name === `${expected}V01`) this.messageSeen = true
+      else this.wrongMessage ??= name
+    }
+    return false
   }
-  return { format, statements, warnings: context.warnings }
 }
 
 function recordName(format: CamtFormat): string {

@@ -54,7 +54,7 @@ export function decodeBytes(bytes: Uint8Array): DecodedText {
  * is `lines[n - 1]`.
  */
 export function splitLines(text: string): string[] {
-  const cleaned = hasControls(text) ? text.replace(/[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/g, '') : text
+  const cleaned = stripControls(text)
   if (cleaned.indexOf('\r') < 0) return cleaned.split('\n')
   if (cleaned.indexOf('\n') < 0) return cleaned.split('\r')
   if (hasLoneCarriageReturn(cleaned)) return cleaned.split(/\r\n|\n|\r/)
@@ -65,6 +65,22 @@ export function splitLines(text: string): string[] {
     if (line.charCodeAt(line.length - 1) === 0x0d) lines[i] = line.slice(0, -1)
   }
   return lines
+}
+
+const C0_CONTROLS = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/g
+
+/** `text` without its C0 controls (except TAB, LF, CR) when it holds a framing control; else `text` itself. */
+export function stripControls(text: string): string {
+  return hasControls(text) ? text.replace(C0_CONTROLS, '') : text
+}
+
+/**
+ * The text as {@link splitLines} sees it, kept as one string: framing controls dropped and lone CRs
+ * turned into LF, so that every CR left is the first half of a CRLF. Line numbers are unchanged.
+ */
+export function normalizeLineEnds(text: string): string {
+  const cleaned = stripControls(text)
+  return hasLoneCarriageReturn(cleaned) ? cleaned.replace(/\r\n?/g, '\n') : cleaned
 }
 
 /**
