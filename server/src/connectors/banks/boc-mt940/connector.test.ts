@@ -1,7 +1,8 @@
-import type { ConnectorContext, ConnectorResponse } from '@treasury/shared'
+import type { ConnectorContext } from '@treasury/shared'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { parseStatementFile } from '../../../formats/index.js'
 import { ConnectorRunner } from '../../sdk/runtime.js'
+import { fakeResponse } from '../../sdk/testing.js'
 import type { RunningDemoSimulator } from '../demo.js'
 import { errorFor } from './api.js'
 import connector from './index.js'
@@ -9,18 +10,7 @@ import { startSimulator } from './simulator.js'
 
 const TODAY = '2026-11-20'
 
-function response(status: number, body: unknown, headers: Record<string, string> = {}): ConnectorResponse {
-  return {
-    ok: status < 300,
-    status,
-    statusText: '',
-    url: 'http://127.0.0.1/outbox',
-    headers: { get: (name) => headers[name.toLowerCase()] ?? null },
-    text: async () => JSON.stringify(body),
-    json: async () => body,
-    arrayBuffer: async () => new ArrayBuffer(0),
-  }
-}
+const response = (status: number, body: unknown, headers: Record<string, string> = {}) => fakeResponse(status, body, headers, 'http://127.0.0.1/outbox')
 
 describe('MT940 gateway errors', () => {
   const now = new Date('2026-11-20T02:00:00Z')

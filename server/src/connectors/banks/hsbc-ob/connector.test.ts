@@ -1,6 +1,6 @@
-import type { ConnectorResponse } from '@treasury/shared'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ConnectorRunner } from '../../sdk/runtime.js'
+import { fakeResponse } from '../../sdk/testing.js'
 import type { RunningDemoSimulator } from '../demo.js'
 import { errorFor } from './api.js'
 import connector from './index.js'
@@ -8,18 +8,7 @@ import { startSimulator } from './simulator.js'
 
 const TODAY = '2026-11-20'
 
-function response(status: number, body: unknown, headers: Record<string, string> = {}): ConnectorResponse {
-  return {
-    ok: status < 300,
-    status,
-    statusText: '',
-    url: 'http://127.0.0.1/open-banking/v3.1/aisp/accounts',
-    headers: { get: (name) => headers[name.toLowerCase()] ?? null },
-    text: async () => JSON.stringify(body),
-    json: async () => body,
-    arrayBuffer: async () => new ArrayBuffer(0),
-  }
-}
+const response = (status: number, body: unknown, headers: Record<string, string> = {}) => fakeResponse(status, body, headers, 'http://127.0.0.1/open-banking/v3.1/aisp/accounts')
 
 const obie = (code: string) => ({ Code: '403', Id: 'x', Message: 'm', Errors: [{ ErrorCode: code, Message: 'm' }] })
 

@@ -1,6 +1,6 @@
-import type { ConnectorResponse } from '@treasury/shared'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ConnectorRunner } from '../../sdk/runtime.js'
+import { fakeResponse } from '../../sdk/testing.js'
 import type { RunningDemoSimulator } from '../demo.js'
 import { errorForHttp, errorForRetCode, signRequest } from './api.js'
 import { encodeGbk } from './gbk.js'
@@ -9,18 +9,7 @@ import { startSimulator } from './simulator.js'
 
 const TODAY = '2026-11-20'
 
-function response(status: number, headers: Record<string, string> = {}): ConnectorResponse {
-  return {
-    ok: status < 300,
-    status,
-    statusText: '',
-    url: 'http://127.0.0.1/servlet/ICBCCMPAPIReqServlet',
-    headers: { get: (name) => headers[name.toLowerCase()] ?? null },
-    text: async () => '',
-    json: async () => ({}),
-    arrayBuffer: async () => new ArrayBuffer(0),
-  }
-}
+const response = (status: number, headers: Record<string, string> = {}) => fakeResponse(status, undefined, headers, 'http://127.0.0.1/servlet/ICBCCMPAPIReqServlet')
 
 describe('银企直联 return codes and HTTP answers', () => {
   it.each([
