@@ -7,7 +7,8 @@ import { generateDemo, type DemoAccount, type DemoAccountDay, type DemoDataset, 
 import { GROUP_TIME_ZONE, todayIn } from '../../services/clock.js'
 import { faultsFor, parseMockBankFaults, type Fault } from '../sdk/faults.js'
 import { BANKS_DIR, listConnectorFolders } from '../sdk/registry.js'
-import type { RunningSimulator, SimulatorOptions, SimulatorTruth } from '../sdk/simulator.js'
+import type { FaultSet } from '../sdk/faults.js'
+import type { RunningSimulator, SimulatorOptions, SimulatorServer, SimulatorTruth } from '../sdk/simulator.js'
 
 /**
  * The demo group's banks, served by the bank simulators. Two parts:
@@ -264,6 +265,33 @@ export interface DemoSimulatorConnection {
  */
 export interface RunningDemoSimulator extends RunningSimulator {
   connections: DemoSimulatorConnection[]
+}
+
+/**
+ * Assembles a running demo simulator from its server and the connections it serves; the first
+ * connection is the one the conformance kit uses.
+ *
+ * @example
+ * return runningDemoSimulator(CONNECTOR_ID, server, faults, connections)
+ */
+export function runningDemoSimulator(
+  connectorId: string,
+  server: SimulatorServer,
+  faults: FaultSet,
+  connections: DemoSimulatorConnection[],
+): RunningDemoSimulator {
+  const primary = connections[0]
+  if (!primary) throw new Error(`${connectorId}: a demo simulator serves at least one bank`)
+  return {
+    connectorId,
+    url: server.url,
+    faults,
+    connection: { credentials: primary.credentials, config: primary.config },
+    truth: primary.truth,
+    connections,
+    requestCount: server.requestCount,
+    close: server.close,
+  }
 }
 
 /**

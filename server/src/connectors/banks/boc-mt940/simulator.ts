@@ -9,6 +9,7 @@ import {
   type DemoSimulatorConnection,
   type DemoSimulatorOptions,
   type LedgerDay,
+  runningDemoSimulator,
   type RunningDemoSimulator,
 } from '../demo.js'
 
@@ -356,17 +357,7 @@ export async function startSimulator(options: DemoSimulatorOptions = {}): Promis
       truth: makeTruth(today, accounts, balances, transactions),
     }
   })
-  const primary = connections[0]!
-  return {
-    connectorId: CONNECTOR_ID,
-    url: server.url,
-    faults,
-    connection: { credentials: primary.credentials, config: primary.config },
-    truth: primary.truth,
-    connections,
-    requestCount: server.requestCount,
-    close: server.close,
-  }
+  return runningDemoSimulator(CONNECTOR_ID, server, faults, connections)
 }
 
 function addDays(date: string, days: number): string {

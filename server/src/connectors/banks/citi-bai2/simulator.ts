@@ -10,6 +10,7 @@ import {
   type DemoSimulatorConnection,
   type DemoSimulatorOptions,
   type LedgerDay,
+  runningDemoSimulator,
   type RunningDemoSimulator,
 } from '../demo.js'
 import { MAX_REPORT_DAYS, signingString } from './api.js'
@@ -296,15 +297,5 @@ export async function startSimulator(options: DemoSimulatorOptions = {}): Promis
       truth: makeTruth(today, accounts, balances, transactions),
     }
   })
-  const primary = connections[0]!
-  return {
-    connectorId: CONNECTOR_ID,
-    url: server.url,
-    faults,
-    connection: { credentials: primary.credentials, config: primary.config },
-    truth: primary.truth,
-    connections,
-    requestCount: server.requestCount,
-    close: server.close,
-  }
+  return runningDemoSimulator(CONNECTOR_ID, server, faults, connections)
 }

@@ -9,6 +9,7 @@ import {
   type DemoSimulatorConnection,
   type DemoSimulatorOptions,
   type LedgerDay,
+  runningDemoSimulator,
   type RunningDemoSimulator,
 } from '../demo.js'
 import { MAX_STATEMENT_DAYS } from './api.js'
@@ -307,15 +308,5 @@ export async function startSimulator(options: CamtSimulatorOptions = {}): Promis
       ),
     }
   })
-  const primary = connections[0]!
-  return {
-    connectorId: CONNECTOR_ID,
-    url: server.url,
-    faults,
-    connection: { credentials: primary.credentials, config: primary.config },
-    truth: primary.truth,
-    connections,
-    requestCount: server.requestCount,
-    close: server.close,
-  }
+  return runningDemoSimulator(CONNECTOR_ID, server, faults, connections)
 }

@@ -2,7 +2,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto'
 import { toDecimalString, type ConnectorAccount, type ConnectorBalance, type ConnectorTransaction } from '@treasury/shared'
 import type { DemoAccount } from '../../../demo/index.js'
 import { FaultSet, isMissingDay, json, serveSimulator, type SimulatorRequest, type SimulatorResponse } from '../../sdk/index.js'
-import { ledgerBalances, makeTruth, resolveDemoOptions, type DemoSimulatorConnection, type DemoSimulatorOptions, type LedgerDay, type RunningDemoSimulator } from '../demo.js'
+import { ledgerBalances, makeTruth, resolveDemoOptions, runningDemoSimulator, type DemoSimulatorConnection, type DemoSimulatorOptions, type LedgerDay, type RunningDemoSimulator } from '../demo.js'
 import { API_PREFIX } from './api.js'
 
 /**
@@ -255,15 +255,5 @@ export async function startSimulator(options: DemoSimulatorOptions = {}): Promis
       truth: makeTruth(today, accounts, balances, transactions),
     }
   })
-  const primary = connections[0]!
-  return {
-    connectorId: CONNECTOR_ID,
-    url: server.url,
-    faults,
-    connection: { credentials: primary.credentials, config: primary.config },
-    truth: primary.truth,
-    connections,
-    requestCount: server.requestCount,
-    close: server.close,
-  }
+  return runningDemoSimulator(CONNECTOR_ID, server, faults, connections)
 }

@@ -10,6 +10,7 @@ import {
   type DemoSimulatorConnection,
   type DemoSimulatorOptions,
   type LedgerDay,
+  runningDemoSimulator,
   type RunningDemoSimulator,
 } from '../demo.js'
 import { fields, MAX_BALANCE_DAYS, MAX_DETAIL_DAYS, SERVLET_PATH, signRequest } from './api.js'
@@ -332,15 +333,5 @@ export async function startSimulator(options: DemoSimulatorOptions = {}): Promis
       ),
     }
   })
-  const primary = connections[0]!
-  return {
-    connectorId: CONNECTOR_ID,
-    url: server.url,
-    faults,
-    connection: { credentials: primary.credentials, config: primary.config },
-    truth: primary.truth,
-    connections,
-    requestCount: server.requestCount,
-    close: server.close,
-  }
+  return runningDemoSimulator(CONNECTOR_ID, server, faults, connections)
 }
