@@ -5,7 +5,8 @@ import { createCallerFactory } from '@treasury/server/trpc/init'
 import { appRouter } from '@treasury/server/trpc/_app'
 import { TRPCError } from '@trpc/server'
 import { afterAll, beforeAll, expect, it } from 'vitest'
-import { describeEachDatabase, openTestDb, type TestDb } from '../support/databases.js'
+import { createDb, parseDatabaseUrl } from '@treasury/server/db/client'
+import { describeEachDatabase, openTestDb, type Db, type TestDb } from '../support/databases.js'
 
 const END = '2026-11-20'
 const sum = (values: bigint[]) => values.reduce((a, b) => a + b, 0n)
@@ -55,6 +56,29 @@ describeEachDatabase('cash position', (kind) => {
       }
     })
   }
+
+  it('answers a repeated question from memory, and from the database again once anything was written, by any connection', async () => {
+    const before = await api.position.summary({ currency: 'CNY', groupBy: 'bank', asOf: END })
+    const account = (await api.accounts.list({ asOf: END, currency: 'CNY' })).items.find((a) => a.bookedBalance !== null && a.balanceDate === END)!
+    const bump = (db: Db, delta: bigint) =>
+      db.updateTable('balances').set((eb) => ({ amount: eb('amount', '+', delta) }))
+        .where('account_id', '=', account.id).where('type', '=', 'CLBD').where('date', '=', END).execute()
+    // Another connection (SQLite: another handle on the file; PostgreSQL: another pool), as a CLI import would.
+    const other = createDb(parseDatabaseUrl(t.url))
+    try {
+      await bump(other, 12_345n)
+      expect((await api.position.summary({ currency: 'CNY', groupBy: 'bank', asOf: END })).total).toBe(before.total + 12_345n)
+      expect((await api.accounts.list({ asOf: END, currency: 'CNY' })).items.find((a) => a.id === account.id)!.bookedBalance).toBe(account.bookedBalance! + 12_345n)
+      // This process's own connection.
+      await bump(t.db, -12_345n)
+      expect((await api.position.summary({ currency: 'CNY', groupBy: 'bank', asOf: END })).total).toBe(before.total)
+    } finally {
+      await other.destroy()
+    }
+    // Asked many times at once: all the same answer.
+    const answers = await Promise.all(Array.from({ length: 8 }, () => api.position.summary({ currency: 'CNY', groupBy: 'bank', asOf: END })))
+    for (const answer of answers) expect(answer).toEqual(before)
+  })
 
   it('rows by entity are the top-level member companies with rolled-up subtrees', async () => {
     const [summary, tree] = await Promise.all([

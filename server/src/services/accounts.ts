@@ -1,6 +1,7 @@
 import type { AccountGetInput, AccountHistoryInput, AccountsListInput } from '@treasury/shared'
 import type { Db } from '../db/client.js'
-import { findAccountInScope, listAccountBalances, listAccountsWithBalances, type AccountFilter } from '../db/queries/accounts.js'
+import { findAccountInScope, listAccountBalances, type AccountFilter } from '../db/queries/accounts.js'
+import { accountsAsOf } from './balance-snapshot.js'
 import { NotFoundError } from './errors.js'
 import type { EntityScope } from '../db/queries/scope.js'
 import { todayIn } from './clock.js'
@@ -10,7 +11,7 @@ import { expectedBalanceDate } from './position.js'
 export async function listAccounts(db: Db, scope: EntityScope, input: AccountsListInput & AccountFilter) {
   const asOf = input.asOf ?? todayIn()
   const expected = expectedBalanceDate(asOf)
-  const accounts = await listAccountsWithBalances(db, scope, asOf, input, expected)
+  const accounts = await accountsAsOf(db, scope, asOf, expected, input)
   return {
     asOf,
     items: accounts.map((a) => ({

@@ -1,11 +1,12 @@
 import type { CurrencyCode, PositionSummaryInput, PositionTrendInput } from '@treasury/shared'
 import type { Db } from '../db/client.js'
-import { listAccountsWithBalances, listDailyClosings, type AccountWithBalances } from '../db/queries/accounts.js'
+import { listDailyClosings, type AccountWithBalances } from '../db/queries/accounts.js'
 import { listBanks, listEntities } from '../db/queries/entities.js'
 import { listFxRatesForRange } from '../db/queries/fx.js'
 import type { EntityScope } from '../db/queries/scope.js'
 import { listDailyFlows } from '../db/queries/transactions.js'
 import { addDays, eachDay, todayIn } from './clock.js'
+import { accountsAsOf, keptWhileUnchanged, scopeKey } from './balance-snapshot.js'
 import { Converter } from './conversion.js'
 import { FxTable } from '@treasury/shared'
 
@@ -29,28 +30,41 @@ export interface ValuedAccount {
  * The consolidated position of a scope on a day: every account's latest booked balance on or before
  * `asOf`, converted per account at the rate of `asOf` (or the latest before it), so that every
  * breakdown, the entity tree and the account list add up to the total to the last minor unit.
+ * Kept while the data is unchanged (services/balance-snapshot.ts); the result is shared, read only.
  */
-export async function valuePositions(db: Db, scope: EntityScope, currency: CurrencyCode, asOf: string) {
+export function valuePositions(db: Db, scope: EntityScope, currency: CurrencyCode, asOf: string) {
+  return keptWhileUnchanged(db, `valued|${currency}|${asOf}|${scopeKey(scope)}`, () => computePositions(db, scope, currency, asOf))
+}
+
+async function computePositions(db: Db, scope: EntityScope, currency: CurrencyCode, asOf: string) {
   const expected = expectedBalanceDate(asOf)
-  const [accounts, rates] = await Promise.all([listAccountsWithBalances(db, scope, asOf, {}, expected), listFxRatesForRange(db, asOf, asOf)])
+  const [accounts, rates] = await Promise.all([accountsAsOf(db, scope, asOf, expected), listFxRatesForRange(db, asOf, asOf)])
   const converter = new Converter(rates, currency, asOf)
   const valued: ValuedAccount[] = []
   const stale: StaleFigure[] = []
-  let oldest: Date | null = null
-  let newest: Date | null = null
+  // Accounts of one bank share their report times: parse each distinct one once.
+  const instants = new Map<string, number>()
+  const instantOf = (text: string) => {
+    let ms = instants.get(text)
+    if (ms === undefined) instants.set(text, (ms = Date.parse(text)))
+    return ms
+  }
+  let oldest = Infinity
+  let newest = -Infinity
   for (const account of accounts) {
     const booked = account.booked
     if (!booked) {
       stale.push({ accountId: account.id, asOf: null, reason: 'no-balance', balanceDate: null })
       continue
     }
-    const reportedAt = new Date(booked.reportedAt)
-    if (!oldest || reportedAt < oldest) oldest = reportedAt
-    if (!newest || reportedAt > newest) newest = reportedAt
-    if (booked.date < expected) stale.push({ accountId: account.id, asOf: reportedAt, reason: 'behind', balanceDate: booked.date })
+    const reportedAt = instantOf(booked.reportedAt)
+    if (reportedAt < oldest) oldest = reportedAt
+    if (reportedAt > newest) newest = reportedAt
+    if (booked.date < expected) stale.push({ accountId: account.id, asOf: new Date(reportedAt), reason: 'behind', balanceDate: booked.date })
     valued.push({ account, converted: converter.convert(booked.amount, account.currency as CurrencyCode) })
   }
-  return { valued, converter, stale, freshness: { oldest, newest } }
+  const freshness = { oldest: oldest === Infinity ? null : new Date(oldest), newest: newest === -Infinity ? null : new Date(newest) }
+  return { valued, converter, stale, freshness }
 }
 
 /**
@@ -127,13 +141,18 @@ async function groupKeyer(db: Db, scope: EntityScope, groupBy: PositionSummaryIn
       const byId = new Map(entities.map((e) => [e.id, e]))
       // A scope root's own accounts form its own row; everything deeper rolls up to the root's child.
       const depthOf = new Map(scope.paths.map((p) => [p, p.split('/').filter(Boolean).length - 1]))
+      const keys = new Map<string, { key: string; label: string; labelEn: string }>()
       return (a) => {
+        const known = keys.get(a.entityPath)
+        if (known) return known
         const segments = a.entityPath.split('/').filter(Boolean)
         const rootPath = scope.paths.find((p) => a.entityPath.startsWith(p))!
         const rootDepth = depthOf.get(rootPath)!
         const id = segments[Math.min(rootDepth + 1, segments.length - 1)]!
         const entity = byId.get(id)
-        return { key: id, label: entity?.name_zh ?? id, labelEn: entity?.name_en ?? id }
+        const group = { key: id, label: entity?.name_zh ?? id, labelEn: entity?.name_en ?? id }
+        keys.set(a.entityPath, group)
+        return group
       }
     }
   }

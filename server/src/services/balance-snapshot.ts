@@ -1,0 +1,81 @@
+import type { Db } from '../db/client.js'
+import { listAccountsWithBalances, type AccountFilter, type AccountWithBalances } from '../db/queries/accounts.js'
+import { readDataVersion } from '../db/queries/meta.js'
+import type { EntityScope } from '../db/queries/scope.js'
+
+/**
+ * Answers kept between requests while the data stays the same.
+ *
+ * The dashboard asks the same questions many times between two bank syncs (the summary by each
+ * grouping, the company tree, the account list, each reporting currency), and on a group with
+ * thousands of accounts reading the balances out of the database is most of a request's time. So
+ * an answer is kept together with the database's data version read *before* it was computed
+ * (db/queries/meta.ts `readDataVersion`): any committed write, by this process or another, moves
+ * the version and the next request computes afresh. Requests arriving while an answer is being
+ * computed share it. Kept answers are shared between requests: callers must not change them.
+ */
+
+/** Answers kept per database (the least recently used go first). */
+const MAX_ANSWERS = 48
+
+interface Generation {
+  version: string
+  answers: Map<string, Promise<unknown>>
+}
+
+const generations = new WeakMap<Db, Generation>()
+
+/**
+ * The answer kept under `key` if the data has not changed since it was computed, else `compute()`'s
+ * (kept for the next request). `key` must name everything the answer depends on besides the data.
+ *
+ * @example
+ * const rows = await keptWhileUnchanged(db, `fx|${asOf}`, () => listFxRatesForRange(db, asOf, asOf))
+ */
+export async function keptWhileUnchanged<T>(db: Db, key: string, compute: () => Promise<T>): Promise<T> {
+  const version = await readDataVersion(db)
+  let generation = generations.get(db)
+  if (!generation || generation.version !== version) generations.set(db, (generation = { version, answers: new Map() }))
+  const answers = generation.answers
+  let answer = answers.get(key) as Promise<T> | undefined
+  if (answer) {
+    answers.delete(key)
+  } else {
+    const computing = compute()
+    answer = computing
+    // A failed answer is not kept: the next request tries again.
+    computing.catch(() => answers.get(key) === computing && answers.delete(key))
+    if (answers.size >= MAX_ANSWERS) answers.delete(answers.keys().next().value!)
+  }
+  answers.set(key, answer)
+  return answer
+}
+
+/** The part of a cache key that names a scope. */
+export function scopeKey(scope: EntityScope): string {
+  return scope.paths.join('|')
+}
+
+/**
+ * Accounts in scope (closed ones left out) with their booked and available balance as of `asOf`
+ * (see `listAccountsWithBalances`), narrowed by `filter`. A single account (`filter.accountId`) is
+ * read directly; everything else comes from the kept answer for the whole scope while still current.
+ *
+ * @example
+ * const accounts = await accountsAsOf(db, scope, '2026-11-26', '2026-11-25', { currency: 'USD' })
+ */
+export async function accountsAsOf(
+  db: Db,
+  scope: EntityScope,
+  asOf: string,
+  recentFrom: string,
+  filter: AccountFilter = {},
+): Promise<readonly AccountWithBalances[]> {
+  if (filter.accountId) return listAccountsWithBalances(db, scope, asOf, filter, recentFrom)
+  const accounts = await keptWhileUnchanged(db, `accounts|${asOf}|${recentFrom}|${scopeKey(scope)}`, () =>
+    listAccountsWithBalances(db, scope, asOf, {}, recentFrom),
+  )
+  const { bankId, currency, type } = filter
+  if (!bankId && !currency && !type) return accounts
+  return accounts.filter((a) => (!bankId || a.bankId === bankId) && (!currency || a.currency === currency) && (!type || a.type === type))
+}
