@@ -73,6 +73,20 @@ export const transactionsListInput = z
   })
 export type TransactionsListInput = z.infer<typeof transactionsListInput>
 
+/** Most movements `transactions.largest` ranks in one answer. */
+export const LARGEST_MAX_LIMIT = 50
+
+/** The day's largest movements in scope, ranked by size in the reporting currency. */
+export const transactionsLargestInput = z
+  .object({
+    currency: currencyCode,
+    date: isoDate,
+    entityId: id.optional(),
+    limit: z.number().int().min(1).max(LARGEST_MAX_LIMIT).default(8),
+  })
+  .strict()
+export type TransactionsLargestInput = z.infer<typeof transactionsLargestInput>
+
 export const accountHistoryInput = z
   .object({ accountId: id, from: isoDate, to: isoDate })
   .strict()

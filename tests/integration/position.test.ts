@@ -172,6 +172,35 @@ describeEachDatabase('cash position', (kind) => {
     expect(trend.points.at(-1)!.closing).toBe(summary.total)
   })
 
+  it("ranks the day's largest movements by their size in the reporting currency, at the day's rates", async () => {
+    for (const currency of ['CNY', 'USD'] as const) {
+      const largest = await api.transactions.largest({ currency, date: END, limit: 10 })
+      const all: Awaited<ReturnType<typeof api.transactions.list>>['items'] = []
+      let cursor: string | undefined
+      do {
+        const page: Awaited<ReturnType<typeof api.transactions.list>> = await api.transactions.list({ from: END, to: END, limit: 500, cursor })
+        all.push(...page.items)
+        cursor = page.nextCursor ?? undefined
+      } while (cursor)
+      expect(largest.count).toBe(all.length)
+      const rates = new Map(largest.fx.map((f) => [f.currency, parseRate(f.rate)]))
+      const size = (item: (typeof all)[number]) => {
+        const converted = item.currency === currency ? item.amount : convertMinor(item.amount, item.currency, currency, rates.get(item.currency as CurrencyCode)!)
+        return converted < 0n ? -converted : converted
+      }
+      const expected = all.map((item) => ({ id: item.id, size: size(item) })).sort((a, b) => (a.size === b.size ? 0 : a.size > b.size ? -1 : 1))
+      expect(largest.items.map((i) => i.converted! < 0n ? -i.converted! : i.converted!)).toEqual(expected.slice(0, 10).map((e) => e.size))
+      for (const item of largest.items) expect(item.converted).toBe(size(item) * (item.amount < 0n ? -1n : 1n))
+    }
+    const company = (await api.entities.tree({ currency: 'CNY', asOf: END })).roots[0]!.children[0]!
+    const scoped = await api.transactions.largest({ currency: 'CNY', date: END, entityId: company.id })
+    const inScope = new Set((await api.accounts.list({ asOf: END, entityId: company.id })).items.map((a) => a.id))
+    for (const item of scoped.items) expect(inScope.has(item.accountId)).toBe(true)
+    const error = await trpcError(api.transactions.largest({ currency: 'CNY', date: END, limit: 51 }))
+    expect(error.code).toBe('BAD_REQUEST')
+    expect(error.message).toContain('limit')
+  })
+
   it('pages transactions newest first without gaps or repeats', async () => {
     const { items: accounts } = await api.accounts.list({ asOf: END })
     const accountId = accounts[0]!.id

@@ -1,9 +1,34 @@
-import type { TransactionsListInput } from '@treasury/shared'
+import type { CurrencyCode, TransactionsLargestInput, TransactionsListInput } from '@treasury/shared'
 import type { Db } from '../db/client.js'
 import type { EntityScope } from '../db/queries/scope.js'
 import { findAccountInScope } from '../db/queries/accounts.js'
-import { listTransactions } from '../db/queries/transactions.js'
+import { listFxRatesForRange } from '../db/queries/fx.js'
+import { listDayAmounts, listTransactions, listTransactionsById } from '../db/queries/transactions.js'
+import { Converter } from './conversion.js'
 import { InvalidRequestError, NotFoundError } from './errors.js'
+
+type TransactionRow = Awaited<ReturnType<typeof listTransactions>>[number]
+
+/** A stored transaction as the API serves it. */
+function transactionItem(t: TransactionRow) {
+  return {
+    id: String(t.id),
+    accountId: t.account_id,
+    bookingDate: t.booking_date,
+    valueDate: t.value_date,
+    amount: t.amount,
+    currency: t.currency,
+    status: t.status as 'booked' | 'pending',
+    bankReference: t.bank_reference,
+    endToEndId: t.end_to_end_id,
+    counterpartyName: t.counterparty_name,
+    counterpartyAccount: t.counterparty_account,
+    counterpartyBank: t.counterparty_bank,
+    purpose: t.purpose,
+    bankTransactionCode: t.bank_transaction_code,
+    source: t.source,
+  }
+}
 
 /** Keyset cursors are opaque to clients: base64url of "bookingDate|id" of the last item served. */
 export function encodeCursor(bookingDate: string, id: bigint): string {
@@ -28,23 +53,45 @@ export async function listTransactionsPage(db: Db, scope: EntityScope, input: Tr
   const page = rows.slice(0, input.limit)
   const last = page.at(-1)
   return {
-    items: page.map((t) => ({
-      id: String(t.id),
-      accountId: t.account_id,
-      bookingDate: t.booking_date,
-      valueDate: t.value_date,
-      amount: t.amount,
-      currency: t.currency,
-      status: t.status as 'booked' | 'pending',
-      bankReference: t.bank_reference,
-      endToEndId: t.end_to_end_id,
-      counterpartyName: t.counterparty_name,
-      counterpartyAccount: t.counterparty_account,
-      counterpartyBank: t.counterparty_bank,
-      purpose: t.purpose,
-      bankTransactionCode: t.bank_transaction_code,
-      source: t.source,
-    })),
+    items: page.map(transactionItem),
     nextCursor: rows.length > input.limit && last ? encodeCursor(last.booking_date, BigInt(last.id)) : null,
+  }
+}
+
+const magnitude = (v: bigint) => (v < 0n ? -v : v)
+
+/**
+ * The day's largest movements in scope, ranked by their size in the reporting currency at the
+ * day's rates (the rates a position of that day uses, reported with the answer). Movements in a
+ * currency without a rate are never guessed: they rank after every converted one, by their own size,
+ * with `converted: null`, and their currency is listed in `unconverted`. `count` says how many
+ * movements the day had in all.
+ */
+export async function largestMovements(db: Db, scope: EntityScope, input: TransactionsLargestInput) {
+  const [amounts, rates] = await Promise.all([listDayAmounts(db, scope, input.date), listFxRatesForRange(db, input.date, input.date)])
+  const converter = new Converter(rates, input.currency, input.date)
+  const ranked = amounts
+    .map((t) => ({ id: BigInt(t.id), amount: t.amount, converted: converter.convert(t.amount, t.currency as CurrencyCode) }))
+    .sort((a, b) => {
+      if (a.converted === null || b.converted === null) {
+        if (a.converted !== b.converted) return a.converted === null ? 1 : -1
+      }
+      const x = magnitude(a.converted ?? a.amount)
+      const y = magnitude(b.converted ?? b.amount)
+      return x === y ? (a.id < b.id ? -1 : a.id > b.id ? 1 : 0) : y > x ? 1 : -1
+    })
+    .slice(0, input.limit)
+  const rows = new Map((await listTransactionsById(db, ranked.map((r) => r.id))).map((t) => [String(t.id), t]))
+  return {
+    currency: input.currency,
+    date: input.date,
+    count: amounts.length,
+    items: ranked.flatMap((r) => {
+      const row = rows.get(String(r.id))
+      // Gone between the two reads (a pending entry replaced by its booked one): left out.
+      return row ? [{ ...transactionItem(row), converted: r.converted }] : []
+    }),
+    fx: converter.ratesUsed(),
+    unconverted: converter.unconvertedList(),
   }
 }

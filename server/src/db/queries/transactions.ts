@@ -82,3 +82,19 @@ export async function listDailyFlows(db: Db, scope: EntityScope, from: string, t
     .execute()
   return rows.map((r) => ({ date: r.date, currency: r.currency, inflow: BigInt(r.inflow), outflow: BigInt(r.outflow) }))
 }
+
+/** Id, amount and currency of every transaction of scoped accounts booked on a day (to rank them by size). */
+export function listDayAmounts(db: Db, scope: EntityScope, date: string) {
+  return db
+    .selectFrom('transactions as t')
+    .select(['t.id', 't.amount', 't.currency'])
+    .where('t.account_id', 'in', scopedAccountIds(db, scope))
+    .where('t.booking_date', '=', date)
+    .execute()
+}
+
+/** Transactions by id (in no particular order). */
+export function listTransactionsById(db: Db, ids: readonly bigint[]) {
+  if (ids.length === 0) return Promise.resolve([])
+  return db.selectFrom('transactions as t').selectAll('t').where('t.id', 'in', ids).execute()
+}
