@@ -18,9 +18,14 @@ import type { EntityScope } from '../db/queries/scope.js'
 /** Answers kept per database (the least recently used go first). */
 const MAX_ANSWERS = 48
 
+interface Answer {
+  value: Promise<unknown>
+  compute: () => Promise<unknown>
+}
+
 interface Generation {
   version: string
-  answers: Map<string, Promise<unknown>>
+  answers: Map<string, Answer>
 }
 
 const generations = new WeakMap<Db, Generation>()
@@ -37,18 +42,48 @@ export async function keptWhileUnchanged<T>(db: Db, key: string, compute: () => 
   let generation = generations.get(db)
   if (!generation || generation.version !== version) generations.set(db, (generation = { version, answers: new Map() }))
   const answers = generation.answers
-  let answer = answers.get(key) as Promise<T> | undefined
+  let answer = answers.get(key)
   if (answer) {
     answers.delete(key)
   } else {
-    const computing = compute()
-    answer = computing
+    const value = compute()
+    const kept: Answer = (answer = { value, compute })
     // A failed answer is not kept: the next request tries again.
-    computing.catch(() => answers.get(key) === computing && answers.delete(key))
+    value.catch(() => answers.get(key) === kept && answers.delete(key))
     if (answers.size >= MAX_ANSWERS) answers.delete(answers.keys().next().value!)
   }
   answers.set(key, answer)
-  return answer
+  return answer.value as Promise<T>
+}
+
+/**
+ * Keeps the most recently asked answers ready: every `everyMs` it checks the data version, and when
+ * something was written (a bank sync, an import) it computes those answers again in the background,
+ * so the next person to open the dashboard after a sync does not wait for the database.
+ * Returns a function that stops it.
+ *
+ * @example
+ * const stopWarming = keepWarm(db)
+ * // on shutdown
+ * stopWarming()
+ */
+export function keepWarm(db: Db, { everyMs = 2_000, answers = 6 }: { everyMs?: number; answers?: number } = {}): () => void {
+  let busy = false
+  const timer = setInterval(() => {
+    const generation = generations.get(db)
+    if (busy || !generation) return
+    busy = true
+    void (async () => {
+      if ((await readDataVersion(db)) === generation.version) return
+      // Most recent first; each is computed in the new generation (nested answers are shared).
+      for (const [key, { compute }] of [...generation.answers].slice(-answers).reverse()) await keptWhileUnchanged(db, key, compute)
+    })()
+      // A failure here shows again, with its message, on the request that asks the same question.
+      .catch(() => undefined)
+      .finally(() => (busy = false))
+  }, everyMs)
+  timer.unref()
+  return () => clearInterval(timer)
 }
 
 /** The part of a cache key that names a scope. */
