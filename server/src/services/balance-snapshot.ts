@@ -1,6 +1,13 @@
 import type { Db } from '../db/client.js'
-import { listAccountsWithBalances, type AccountFilter, type AccountWithBalances } from '../db/queries/accounts.js'
-import { readDataVersion } from '../db/queries/meta.js'
+import {
+  attachBalances,
+  listAccountDirectory,
+  listAccountsWithBalances,
+  type AccountFilter,
+  type AccountWithBalances,
+  type DirectoryAccount,
+} from '../db/queries/accounts.js'
+import { readDataVersion, readMasterDataVersion } from '../db/queries/meta.js'
 import type { EntityScope } from '../db/queries/scope.js'
 
 /**
@@ -91,10 +98,28 @@ export function scopeKey(scope: EntityScope): string {
   return scope.paths.join('|')
 }
 
+const directories = new WeakMap<Db, { version: bigint; accounts: Promise<readonly DirectoryAccount[]> }>()
+
+/**
+ * Every account with its company's path and region, kept until member companies, banks or accounts
+ * change (the master-data version, moved by database triggers). Bank syncs write balances and
+ * transactions, not master data, so after a sync only the balances are read again.
+ */
+async function accountDirectory(db: Db): Promise<readonly DirectoryAccount[]> {
+  const version = await readMasterDataVersion(db)
+  const known = directories.get(db)
+  if (known && known.version === version) return known.accounts
+  const accounts = listAccountDirectory(db)
+  const entry = { version, accounts }
+  directories.set(db, entry)
+  accounts.catch(() => directories.get(db) === entry && directories.delete(db))
+  return accounts
+}
+
 /**
  * Accounts in scope (closed ones left out) with their booked and available balance as of `asOf`
- * (see `listAccountsWithBalances`), narrowed by `filter`. A single account (`filter.accountId`) is
- * read directly; everything else comes from the kept answer for the whole scope while still current.
+ * (see `attachBalances`), narrowed by `filter`. A single account (`filter.accountId`) is read
+ * directly; everything else comes from the kept answer for the whole scope while still current.
  *
  * @example
  * const accounts = await accountsAsOf(db, scope, '2026-11-26', '2026-11-25', { currency: 'USD' })
@@ -107,9 +132,10 @@ export async function accountsAsOf(
   filter: AccountFilter = {},
 ): Promise<readonly AccountWithBalances[]> {
   if (filter.accountId) return listAccountsWithBalances(db, scope, asOf, filter, recentFrom)
-  const accounts = await keptWhileUnchanged(db, `accounts|${asOf}|${recentFrom}|${scopeKey(scope)}`, () =>
-    listAccountsWithBalances(db, scope, asOf, {}, recentFrom),
-  )
+  const accounts = await keptWhileUnchanged(db, `accounts|${asOf}|${recentFrom}|${scopeKey(scope)}`, async () => {
+    const inScope = (await accountDirectory(db)).filter((a) => a.status !== 'closed' && scope.paths.some((p) => a.entityPath.startsWith(p)))
+    return attachBalances(db, scope, inScope, asOf, recentFrom)
+  })
   const { bankId, currency, type } = filter
   if (!bankId && !currency && !type) return accounts
   return accounts.filter((a) => (!bankId || a.bankId === bankId) && (!currency || a.currency === currency) && (!type || a.type === type))

@@ -37,3 +37,12 @@ export async function readDataVersion(db: Db): Promise<string> {
   ])
   return `sqlite:${changes.rows[0]!.c}:${version.rows[0]!.data_version}`
 }
+
+/**
+ * The master-data version: moves whenever member companies, banks or accounts change (database
+ * triggers keep it, migration 0005), so an account directory read after it stays current until it moves.
+ */
+export async function readMasterDataVersion(db: Db): Promise<bigint> {
+  const { rows } = await sql<{ version: bigint | number | string }>`select version from data_versions where name = 'master'`.execute(db)
+  return BigInt(rows[0]!.version)
+}
