@@ -72,6 +72,13 @@ describeEachDatabase('cash position', (kind) => {
       // This process's own connection.
       await bump(t.db, -12_345n)
       expect((await api.position.summary({ currency: 'CNY', groupBy: 'bank', asOf: END })).total).toBe(before.total)
+      // Master data changed elsewhere: an account closed, then reopened.
+      const count = (await api.accounts.list({ asOf: END })).items.length
+      await other.updateTable('accounts').set({ status: 'closed' }).where('id', '=', account.id).execute()
+      expect((await api.accounts.list({ asOf: END })).items.map((a) => a.id)).not.toContain(account.id)
+      expect((await api.position.summary({ currency: 'CNY', groupBy: 'bank', asOf: END })).total).toBe(before.total - account.bookedBalance!)
+      await other.updateTable('accounts').set({ status: account.status }).where('id', '=', account.id).execute()
+      expect((await api.accounts.list({ asOf: END })).items.length).toBe(count)
     } finally {
       await other.destroy()
     }
