@@ -1,4 +1,5 @@
 import type { Db } from '../client.js'
+import type { AccountsTable, EntitiesTable } from '../database.js'
 import { pathInScope, type EntityScope } from './scope.js'
 
 export interface AccountFilter {
@@ -71,23 +72,9 @@ function scopedAccounts(db: Db, scope: EntityScope, filter: AccountFilter & { ac
 /** An account with its company's path and region, before any balance is attached. */
 export type DirectoryAccount = Omit<AccountWithBalances, 'booked' | 'available'>
 
-type AccountRow = {
-  id: string
-  entity_id: string
-  path: string
-  bank_id: string
-  name: string
-  number_masked: string
-  iban: string | null
-  currency: string
-  type: string
-  status: string
-  tier: string
-  opened_on: string
-  region_code: string
-  region_name_zh: string
-  region_name_en: string
-}
+/** An account row joined with its company's path and region (what `scopedAccounts` selects). */
+type AccountRow = Omit<AccountsTable, 'number'> &
+  Pick<EntitiesTable, 'path' | 'region_code' | 'region_name_zh' | 'region_name_en'>
 
 function directoryAccount(row: AccountRow): DirectoryAccount {
   return {
