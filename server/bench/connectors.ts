@@ -1,4 +1,7 @@
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { Session } from 'node:inspector/promises'
 import { cpus, loadavg } from 'node:os'
+import path from 'node:path'
 import { silentLogger } from '../src/connectors/sdk/runtime.js'
 import { loadConnectorRegistry } from '../src/connectors/sdk/registry.js'
 import { startDemoBanks } from '../src/connectors/banks/demo.js'
@@ -16,7 +19,10 @@ import type { SyncRunOutcome } from '../src/services/sync/sync-connection.js'
  * 2. an intraday refresh of every bank an hour later (target ≤ 5 s).
  * Only master data (companies, banks, accounts) is seeded directly, as in demo mode.
  *
- * `pnpm bench connectors [--seed=42] [--end=2026-11-20] [--db=:memory:] [--concurrency=12]`
+ * `pnpm bench connectors [--seed=42] [--end=2026-11-20] [--db=:memory:] [--concurrency=12] [--banks=worker|in-process] [--profile=dir]`
+ * `--banks=in-process` runs the simulators on the main thread instead of their worker (to profile them).
+ * `--profile` writes a V8 CPU profile of the main thread for each phase (backfill, intraday) into
+ * `dir`, covering only the measured window (open it in Chrome DevTools or speedscope).
  */
 
 function option(args: string[], name: string, fallback: string): string {
@@ -25,11 +31,43 @@ function option(args: string[], name: string, fallback: string): string {
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`
 
+/**
+ * CPU time of this process's main thread and of all its other threads (the simulators' worker,
+ * V8's GC helpers, libuv's pool), in ms: Linux /proc, null elsewhere.
+ */
+function threadCpuMs(): { main: number; other: number } | null {
+  try {
+    const out = { main: 0, other: 0 }
+    for (const tid of readdirSync('/proc/self/task')) {
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8')
+      // utime and stime: fields 14 and 15 of stat (indexes 11 and 12 after the name), in 1/100 s.
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+      const ms = (Number(fields[11]) + Number(fields[12])) * 10
+      if (tid === String(process.pid)) out.main += ms
+      else out.other += ms
+    }
+    return out
+  } catch {
+    return null
+  }
+}
+
+function threadCpuSince(before: ReturnType<typeof threadCpuMs>): { main: number; other: number } | null {
+  const after = threadCpuMs()
+  return before && after ? { main: after.main - before.main, other: after.other - before.other } : null
+}
+
+function describeThreads(used: { main: number; other: number } | null): string {
+  return used ? `: main thread ${seconds(used.main)}, other threads ${seconds(used.other)}` : ''
+}
+
 export interface ConnectorBenchResult {
   /** Load average of the machine when the backfill ended (other work skews wall times). */
   loadAverage: number
   backfillMs: number
   backfillCpuMs: number
+  /** CPU of the main thread (engine, connectors, database) and of the other threads (simulators, GC helpers); null off Linux. */
+  backfillThreadsCpuMs: { main: number; other: number } | null
   intradayMs: number
   intradayCpuMs: number
   connections: number
@@ -65,7 +103,9 @@ export async function runConnectorBench(args: string[]): Promise<ConnectorBenchR
   // The banks as in demo mode (in a worker thread, their books generated at start), and an
   // in-process copy whose ground truth checks what arrived.
   const starting = performance.now()
-  const banks = await startDemoBanks({ seed, endDate, today: endDate, faults: '', warm: true })
+  const isolation = option(args, 'banks', 'worker')
+  if (isolation !== 'worker' && isolation !== 'in-process') throw new Error(`--banks must be worker or in-process, not "${isolation}"`)
+  const banks = await startDemoBanks({ seed, endDate, today: endDate, faults: '', warm: true, isolation })
   const startedIn = performance.now() - starting
   const reference = await startDemoBanks({ seed, endDate, today: endDate, faults: '', isolation: 'in-process' })
   try {
@@ -80,10 +120,19 @@ export async function runConnectorBench(args: string[]): Promise<ConnectorBenchR
     const engine = new SyncEngine({ db, registry, now: () => now, concurrency, logger: silentLogger, callTimeoutMs: 60_000 })
     const requestsOf = () => banks.requestCounts()
 
+    const profileDir = option(args, 'profile', '')
+    const profiler = profileDir ? new Session() : null
+    if (profiler) {
+      mkdirSync(profileDir, { recursive: true })
+      profiler.connect()
+      await profiler.post('Profiler.enable')
+    }
     const run = async (kind: 'backfill' | 'intraday') => {
       const before = await requestsOf()
+      if (profiler) await profiler.post('Profiler.start')
       const times = new Map<string, number>()
       const cpu = process.cpuUsage()
+      const threads = threadCpuMs()
       const loop = performance.eventLoopUtilization()
       const started = performance.now()
       // Every connection at once, like the scheduler with one slot per bank; each run times itself.
@@ -97,14 +146,22 @@ export async function runConnectorBench(args: string[]): Promise<ConnectorBenchR
       )
       const elapsed = performance.now() - started
       const used = process.cpuUsage(cpu)
+      if (profiler) {
+        const { profile } = await profiler.post('Profiler.stop')
+        const file = path.resolve(profileDir, `connectors-${kind}.cpuprofile`)
+        writeFileSync(file, JSON.stringify(profile))
+        console.log(`  CPU profile of the ${kind} (main thread): ${file}`)
+      }
       const cpuMs = (used.user + used.system) / 1000
+      const threadsCpu = threadCpuSince(threads)
+      const perThread = describeThreads(threadsCpu)
       const busy = performance.eventLoopUtilization(loop).utilization
       const after = await requestsOf()
       const failed = outcomes.filter((o) => o.outcome.status !== 'ok')
       if (failed.length) {
         throw new Error(`${kind}: ${failed.map((f) => `${f.connection.id} ${f.outcome.status} ${f.outcome.error?.kind}: ${f.outcome.error?.message ?? f.outcome.warnings[0]}`).join('; ')}`)
       }
-      return { elapsed, cpuMs, busy, outcomes, times, requests: Object.fromEntries(Object.keys(after).map((id) => [id, after[id]! - (before[id] ?? 0)])) }
+      return { elapsed, cpuMs, threadsCpu, perThread, busy, outcomes, times, requests: Object.fromEntries(Object.keys(after).map((id) => [id, after[id]! - (before[id] ?? 0)])) }
     }
 
     const connectors = new Set(banks.connections.map((c) => c.connectorId)).size
@@ -135,11 +192,12 @@ export async function runConnectorBench(args: string[]): Promise<ConnectorBenchR
       throw new Error(`backfill stored ${stored.transactions} entries and ${stored.balances} balances, the banks hold ${expectedTransactions} and ${expectedBalances}`)
     }
     console.log(`backfill: ${seconds(backfill.elapsed)} (target ≤ 60 s) — ${stored.transactions} entries, ${stored.balances} balances stored, equal to the banks' books`)
-    console.log(`  CPU ${seconds(backfill.cpuMs)} (all threads), main event loop busy ${(backfill.busy * 100).toFixed(0)} %, load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores`)
+    console.log(`  CPU ${seconds(backfill.cpuMs)} (all threads${backfill.perThread}), main event loop busy ${(backfill.busy * 100).toFixed(0)} %, load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores`)
 
     now = new Date(now.getTime() + 3_600_000)
     const intraday = await run('intraday')
-    console.log(`intraday refresh of every bank: ${seconds(intraday.elapsed)} (target ≤ 5 s) — CPU ${seconds(intraday.cpuMs)}, main event loop busy ${(intraday.busy * 100).toFixed(0)} %`)
+    const intradayRequests = Object.values(intraday.requests).reduce((sum, n) => sum + n, 0)
+    console.log(`intraday refresh of every bank: ${seconds(intraday.elapsed)} (target ≤ 5 s), ${intradayRequests} requests — CPU ${seconds(intraday.cpuMs)}${intraday.perThread}, main event loop busy ${(intraday.busy * 100).toFixed(0)} %`)
 
     const perConnector: ConnectorBenchResult['perConnector'] = {}
     const add = (outcome: SyncRunOutcome, connectorId: string, phase: 'backfill' | 'intraday', ms: number) => {
@@ -162,6 +220,7 @@ export async function runConnectorBench(args: string[]): Promise<ConnectorBenchR
       loadAverage: Number(loadavg()[0]!.toFixed(2)),
       backfillMs: Math.round(backfill.elapsed),
       backfillCpuMs: Math.round(backfill.cpuMs),
+      backfillThreadsCpuMs: backfill.threadsCpu,
       intradayMs: Math.round(intraday.elapsed),
       intradayCpuMs: Math.round(intraday.cpuMs),
       connections: banks.connections.length,
@@ -172,6 +231,7 @@ export async function runConnectorBench(args: string[]): Promise<ConnectorBenchR
       perConnector,
     }
     console.log(JSON.stringify(result))
+    profiler?.disconnect()
     await engine.stop()
     return result
   } finally {

@@ -1,12 +1,17 @@
+import { randomBytes } from 'node:crypto'
 import type { AnyConnector } from '@treasury/shared'
+import citi from '@treasury/server/connectors/banks/citi-bai2/index'
+import { startSimulator as startCiti } from '@treasury/server/connectors/banks/citi-bai2/simulator'
+import { DemoLedger } from '@treasury/server/connectors/banks/demo'
 import { ConnectorRegistry } from '@treasury/server/connectors/sdk/registry'
 import type { RunningSimulator } from '@treasury/server/connectors/sdk/simulator'
 import template from '@treasury/server/connectors/template/index'
 import { startSimulator } from '@treasury/server/connectors/template/simulator'
-import { listCursors } from '@treasury/server/db/queries/connectors'
+import { findConnection, insertRun, listAccountConnections, listCursors, listRuns, setConnectionCredentials } from '@treasury/server/db/queries/connectors'
 import { positionSummary } from '@treasury/server/services/position'
 import { callerScope, DEMO_CALLER } from '@treasury/server/services/scope'
 import { registerConnection } from '@treasury/server/services/sync/connections'
+import { CredentialCipher, credentialCipherFor, sealPlainCredentials } from '@treasury/server/services/sync/credentials'
 import { SyncEngine, type SyncEngineOptions } from '@treasury/server/services/sync/engine'
 import { listConnectionRuns, listConnectionViews, requestSyncNow } from '@treasury/server/services/sync/status'
 import { connectorWithId, seedSimulatorMasterData, storedBalances, storedEntries, truthBalances, truthEntries } from '@treasury/server/services/sync/testing'
@@ -14,6 +19,9 @@ import { createCallerFactory } from '@treasury/server/trpc/init'
 import { appRouter } from '@treasury/server/trpc/_app'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { describeEachDatabase, openTestDb, type TestDb } from '../support/databases.js'
+
+// Bank credentials are sealed with this key here (the SQLite key-file default is tested in the server package).
+process.env.CREDENTIALS_KEY = 'dGVzdCBrZXkgb2YgMzIgYnl0ZXMsIHN5bmMgdGVzdHM='
 
 // The sync engine against Template Bank simulators over real HTTP on 127.0.0.1, on both databases:
 // for every fault, nothing lost, nothing duplicated, and the right accounts in the `stale` lists.
@@ -25,7 +33,7 @@ const FROM = '2026-10-21'
 const PAGE_SIZE = 10
 
 /** One bank per scenario: its own connector id, simulator (seed → its own account numbers) and connection. */
-const BANKS = ['healthy', 'down', 'slow', 'flaky', 'ratelimit', 'throttled', 'garbage', 'semantic', 'dupes', 'gaps', 'resume', 'hung', 'calm', 'lease', 'later', 'dark'] as const
+const BANKS = ['healthy', 'down', 'slow', 'flaky', 'ratelimit', 'throttled', 'garbage', 'semantic', 'dupes', 'gaps', 'resume', 'hung', 'calm', 'lease', 'later', 'dark', 'sealed', 'scoped', 'retention'] as const
 type BankName = (typeof BANKS)[number]
 
 interface Bank {
@@ -40,7 +48,7 @@ describeEachDatabase('sync engine', (kind) => {
   let t: TestDb
   let simToday = FRIDAY
   let now = new Date(`${FRIDAY}T04:00:00Z`) // 12:00 in the group's time zone
-  const registry = ConnectorRegistry.of(BANKS.map((name) => connectorWithId(template as AnyConnector, `bank-${name}`, `Bank ${name}`)))
+  const registry = ConnectorRegistry.of([...BANKS.map((name) => connectorWithId(template as AnyConnector, `bank-${name}`, `Bank ${name}`)), citi as AnyConnector])
   const banks = new Map<BankName, Bank>()
   const engines: SyncEngine[] = []
 
@@ -59,10 +67,10 @@ describeEachDatabase('sync engine', (kind) => {
     return e
   }
 
-  async function bank(name: BankName, faults = ''): Promise<Bank> {
+  async function bank(name: BankName, faults = '', entityId?: string): Promise<Bank> {
     const seed = 100 + BANKS.indexOf(name)
     const sim = await startSimulator({ seed, today: () => simToday, pageSize: PAGE_SIZE, retryAfterSeconds: 0.05, faults })
-    const accounts = await seedSimulatorMasterData(t.db, sim, { bankId: `bnk_${name}` })
+    const accounts = await seedSimulatorMasterData(t.db, sim, { bankId: `bnk_${name}`, ...(entityId ? { entityId } : {}) })
     const connectionId = `conn_${name}`
     await registerConnection(
       t.db,
@@ -146,9 +154,19 @@ describeEachDatabase('sync engine', (kind) => {
     for (const id of b.accounts.values()) expect(flags.get(id)?.reason).toBe('no-balance')
     for (const id of banks.get('healthy')!.accounts.values()) expect(flags.has(id)).toBe(false)
 
+    // Its accounts belong to it although it never listed them (what "stale because the bank's sync failed" needs).
+    const links = await listAccountConnections(t.db, await callerScope(t.db, DEMO_CALLER))
+    for (const id of b.accounts.values()) {
+      expect(links.filter((l) => l.accountId === id)).toEqual([expect.objectContaining({ connectionId: b.connectionId, via: 'bank', lastStatus: 'failed', lastSuccessAt: null })])
+    }
+    for (const id of banks.get('healthy')!.accounts.values()) {
+      expect(links.filter((l) => l.accountId === id)).toEqual([expect.objectContaining({ connectionId: 'conn_healthy', via: 'cursor', lastStatus: 'ok', lastSuccessAt: expect.any(String) })])
+    }
+
     const views = await listConnectionViews(t.db, await callerScope(t.db, DEMO_CALLER), now)
     const view = views.find((v) => v.id === b.connectionId)!
     expect(view.status).toBe('degraded')
+    expect(view.accounts.map((a) => [a.matched, a.stale])).toEqual([[false, true], [false, true], [false, true]])
     expect(view.lastError).toMatch(/503/)
     expect(view.lastSuccessAt).toBeNull()
     expect(view.nextRunAt!.getTime()).toBeGreaterThan(now.getTime())
@@ -164,7 +182,7 @@ describeEachDatabase('sync engine', (kind) => {
 
     // The bank comes back; an operator's "sync now" goes through the open circuit and catches up fully.
     b.sim.faults.clear()
-    await requestSyncNow(t.db, b.connectionId, now)
+    await requestSyncNow(t.db, await callerScope(t.db, DEMO_CALLER), b.connectionId, now)
     const [recovered] = await e.runDue()
     expect(recovered?.connectionId).toBe(b.connectionId)
     expect(recovered?.status).toBe('ok')
@@ -172,7 +190,7 @@ describeEachDatabase('sync engine', (kind) => {
     const ok = (await listConnectionViews(t.db, await callerScope(t.db, DEMO_CALLER), now)).find((v) => v.id === b.connectionId)!
     expect(ok.status).toBe('ok')
     expect(ok.circuitOpenUntil).toBeNull()
-    const runs = await listConnectionRuns(t.db, b.connectionId)
+    const runs = await listConnectionRuns(t.db, await callerScope(t.db, DEMO_CALLER), b.connectionId)
     expect(runs.map((r) => r.status)).toEqual(['ok', 'failed', 'failed', 'failed'])
   })
 
@@ -369,10 +387,145 @@ describeEachDatabase('sync engine', (kind) => {
     expect(runs[0]).toMatchObject({ status: 'failed', errorKind: 'unavailable' })
     await expect(api.connectors.runs({ id: 'conn_nope' })).rejects.toThrow(/unknown connection/)
   })
+
+  it('credentials are stored sealed; clear ones from an older version get sealed; a wrong key stops the run as a configuration error', async () => {
+    const b = await bank('sealed')
+    const secrets = Object.values(b.sim.connection.credentials)
+    const stored = async () => (await findConnection(t.db, b.connectionId))!.sealedCredentials
+    expect(await stored()).toMatch(/^enc:v1:/)
+    for (const secret of secrets) expect(await stored()).not.toContain(secret)
+
+    await setConnectionCredentials(t.db, b.connectionId, JSON.stringify(b.sim.connection.credentials))
+    const { sealed } = await sealPlainCredentials(t.db, await credentialCipherFor(t.db))
+    expect(sealed).toEqual([b.connectionId])
+    expect(await stored()).toMatch(/^enc:v1:/)
+    expect((await engine().syncNow(b.connectionId)).status).toBe('ok')
+
+    const wrong = await engine({ credentialCipher: new CredentialCipher(randomBytes(32)) }).syncNow(b.connectionId)
+    expect(wrong.status).toBe('failed')
+    expect(wrong.error).toMatchObject({ kind: 'config', message: expect.stringMatching(/sealed with another key .*CREDENTIALS_KEY/) })
+    const view = (await listConnectionViews(t.db, await callerScope(t.db, DEMO_CALLER), now)).find((v) => v.id === b.connectionId)!
+    expect(view.status).toBe('failing')
+    expect(view.nextRunAt).toBeNull() // not retried by itself: an operator has to fix the key
+    expect((await engine().syncNow(b.connectionId)).status).toBe('ok')
+  })
+
+  it('a caller scoped to a member company sees and syncs only connections serving its accounts; any other is unknown (404)', async () => {
+    const entity = (id: string, code: string) => ({
+      id,
+      parent_id: 'ent_root',
+      path: `/ent_root/${id}/`,
+      depth: 1,
+      code,
+      name_zh: code,
+      name_en: code,
+      region_code: 'CN-ZJ-330900',
+      region_country: 'CN',
+      region_name_zh: '舟山',
+      region_name_en: 'Zhoushan',
+      functional_currency: 'CNY',
+    })
+    await t.db.insertInto('entities').values([entity('ent_sub', 'SUB'), entity('ent_empty', 'EMPTY')]).execute()
+    const scoped = await bank('scoped', '', 'ent_sub')
+    expect((await engine().syncNow(scoped.connectionId)).status).toBe('ok')
+    const healthyBefore = await findConnection(t.db, 'conn_healthy')
+
+    const sub = createCallerFactory(appRouter)({ db: t.db, caller: { userId: 'sub', entityIds: ['ent_sub'] } })
+    const list = await sub.connectors.list()
+    expect(list.map((c) => c.id)).toEqual([scoped.connectionId])
+    expect(list[0]!.accounts.map((a) => a.id).sort()).toEqual([...scoped.accounts.values()].sort())
+    expect(await sub.connectors.runs({ id: scoped.connectionId })).toEqual([expect.objectContaining({ status: 'ok' })])
+    await expect(sub.connectors.syncNow({ id: scoped.connectionId })).resolves.toMatchObject({ id: scoped.connectionId })
+    // Another company's bank: the same answer as a connection that does not exist, and nothing is queued.
+    for (const id of ['conn_healthy', 'conn_nope']) {
+      await expect(sub.connectors.runs({ id })).rejects.toMatchObject({ code: 'NOT_FOUND', message: `unknown connection "${id}"` })
+      await expect(sub.connectors.syncNow({ id })).rejects.toMatchObject({ code: 'NOT_FOUND', message: `unknown connection "${id}"` })
+    }
+    expect(await findConnection(t.db, 'conn_healthy')).toEqual(healthyBefore)
+
+    const empty = createCallerFactory(appRouter)({ db: t.db, caller: { userId: 'empty', entityIds: ['ent_empty'] } })
+    expect(await empty.connectors.list()).toEqual([])
+    await expect(empty.connectors.runs({ id: scoped.connectionId })).rejects.toMatchObject({ code: 'NOT_FOUND' })
+    const group = await createCallerFactory(appRouter)({ db: t.db, caller: DEMO_CALLER }).connectors.list()
+    expect(group.map((c) => c.id)).toEqual(expect.arrayContaining(['conn_healthy', scoped.connectionId]))
+  })
+
+  it('old run records are pruned: every run of the last N days is kept, and the newest M of each connection whatever their age', async () => {
+    const b = await bank('retention')
+    const DAY = 86_400_000
+    const addRuns = async (daysAgo: number, n: number) => {
+      for (let i = n; i > 0; i--) {
+        const at = new Date(now.getTime() - daysAgo * DAY - i * 60_000).toISOString()
+        await insertRun(t.db, { connectionId: b.connectionId, connectorId: 'bank-retention', kind: 'intraday', owner: 'earlier', startedAt: at, finishedAt: at, status: 'ok' })
+      }
+    }
+    await addRuns(45, 6)
+    const e = engine({ runRetention: { keepDays: 30, keepNewest: 3 } })
+    expect((await e.syncNow(b.connectionId)).status).toBe('ok')
+    // Six runs older than 30 days and this one: the newest three stay, two of them old.
+    const first = await listRuns(t.db, b.connectionId, 100)
+    expect(first.map((r) => r.owner === 'earlier')).toEqual([false, true, true])
+
+    await addRuns(1, 5)
+    expect((await e.syncNow(b.connectionId)).status).toBe('ok')
+    const second = await listRuns(t.db, b.connectionId, 100)
+    // Everything of the last 30 days (two syncs, five earlier runs); the 45-day-old ones are gone.
+    expect(second).toHaveLength(7)
+    for (const run of second) expect(Date.parse(run.startedAt)).toBeGreaterThan(now.getTime() - 30 * DAY)
+  })
+
+  it('a closed account is synced through its last reported day, its history kept, then not fetched again', async () => {
+    const sim = await startCiti({ seed: 42, endDate: simToday, today: () => simToday, banks: ['bnk_citi'] })
+    try {
+      const ledger = DemoLedger.open({ seed: 42, endDate: simToday })
+      const accounts = await seedSimulatorMasterData(t.db, sim, { bankId: 'bnk_citi' })
+      const closed = ledger.accountsOf('bnk_citi').filter((a) => a.status === 'closed')
+      expect(closed.length).toBeGreaterThan(0)
+      for (const a of closed) await t.db.updateTable('accounts').set({ status: 'closed' }).where('id', '=', accounts.get(a.number)!).execute()
+      await registerConnection(
+        t.db,
+        registry,
+        { id: 'conn_citi', connectorId: 'citi-bai2', bankId: 'bnk_citi', name: 'Citi', credentials: sim.connection.credentials, config: sim.connection.config, backfillDays: 400 },
+        now,
+      )
+      const e = engine()
+      const from = nextDay(sim.truth.today, -400)
+      const first = await e.syncNow('conn_citi')
+      expect(first.status, first.error?.message).toBe('ok')
+      expect(first.counts.accounts).toBe(accounts.size)
+      const cursorOf = async (ref: string) => (await listCursors(t.db, 'conn_citi')).find((c) => c.accountId === accounts.get(ref))!
+      for (const a of closed) {
+        const last = ledger.demo.lastDateOf(a)
+        expect(last < nextDay(simToday, -30)).toBe(true)
+        expect(await cursorOf(a.number)).toMatchObject({ closedThrough: last, verifiedThrough: last })
+        // History kept: every entry and closing balance up to its last day.
+        expect(await storedEntries(t.db, accounts.get(a.number)!, from, simToday)).toEqual(truthEntries(sim, a.number, from, simToday))
+        expect(await storedBalances(t.db, accounts.get(a.number)!, from, simToday)).toEqual(truthBalances(sim, a.number, from, simToday))
+      }
+
+      const before = await Promise.all(closed.map((a) => cursorOf(a.number)))
+      const second = await e.syncNow('conn_citi')
+      expect(second.status).toBe('ok')
+      expect(second.counts.accounts).toBe(accounts.size - closed.length)
+      expect(await Promise.all(closed.map((a) => cursorOf(a.number)))).toEqual(before)
+      const view = (await listConnectionViews(t.db, await callerScope(t.db, DEMO_CALLER), now)).find((v) => v.id === 'conn_citi')!
+      for (const a of closed) {
+        expect(view.accounts.find((x) => x.id === accounts.get(a.number))).toMatchObject({ status: 'closed', closedThrough: ledger.demo.lastDateOf(a), stale: false })
+      }
+
+      // Opened again in the master data: synced like any other account.
+      for (const a of closed) await t.db.updateTable('accounts').set({ status: 'active' }).where('id', '=', accounts.get(a.number)!).execute()
+      const third = await e.syncNow('conn_citi')
+      expect(third.counts.accounts).toBe(accounts.size)
+      for (const a of closed) expect((await cursorOf(a.number)).closedThrough).toBeNull()
+    } finally {
+      await sim.close()
+    }
+  })
 })
 
-function nextDay(date: string): string {
+function nextDay(date: string, days = 1): string {
   const d = new Date(`${date}T00:00:00Z`)
-  d.setUTCDate(d.getUTCDate() + 1)
+  d.setUTCDate(d.getUTCDate() + days)
   return d.toISOString().slice(0, 10)
 }

@@ -29,9 +29,15 @@ export async function freePort(): Promise<number> {
 /**
  * Starts the real server (`tsx server/src/main.ts` from the repository root) on a free loopback
  * port with a throwaway SQLite database; it seeds the demo group on first start and prints
- * "listening on http://…" when ready. `stop()` ends it and removes the database.
+ * "listening on http://…" when ready. `stop()` ends it and removes the database. `env` overrides
+ * settings (e.g. DEMO=false with a DATABASE_URL the test prepared); `waitForSync: false` does not
+ * wait for the demo banks' first sync (there are none without the demo). `expectFailing` names
+ * connectors whose first sync is expected to fail (e.g. with MOCK_BANK_FAULTS="<id>=down"): for
+ * their connections the start waits for a finished run instead of a successful one.
  */
-export async function startServer(options: { timeoutMs?: number; env?: Record<string, string> } = {}): Promise<RunningServer> {
+export async function startServer(
+  options: { timeoutMs?: number; env?: Record<string, string>; waitForSync?: boolean; expectFailing?: readonly string[] } = {},
+): Promise<RunningServer> {
   const timeoutMs = options.timeoutMs ?? 150_000
   const port = await freePort()
   const dataDir = mkdtempSync(path.join(tmpdir(), 'treasury-e2e-'))
@@ -96,7 +102,7 @@ export async function startServer(options: { timeoutMs?: number; env?: Record<st
     child.once('exit', onExit)
   })
   try {
-    await waitForInitialSync(url, timeoutMs)
+    if (options.waitForSync !== false) await waitForInitialSync(url, timeoutMs, options.expectFailing ?? [])
   } catch (error) {
     await stop()
     throw new Error(`${(error as Error).message}\n--- server output ---\n${output}`)
@@ -106,17 +112,18 @@ export async function startServer(options: { timeoutMs?: number; env?: Record<st
 
 /**
  * In demo mode the figures arrive from the simulated banks through the sync engine: wait until every
- * connection has finished its first (backfill) run, so the pages show settled numbers.
+ * connection has finished its first (backfill) run, so the pages show settled numbers — successfully,
+ * except for the connectors in `failing`, whose first run only has to have ended.
  */
-async function waitForInitialSync(url: string, timeoutMs: number): Promise<void> {
+async function waitForInitialSync(url: string, timeoutMs: number, failing: readonly string[]): Promise<void> {
   const deadline = Date.now() + timeoutMs
   let pending: string[] = []
   while (Date.now() < deadline) {
     const response = await fetch(`${url}/trpc/connectors.list`)
     if (response.ok) {
-      const body = (await response.json()) as { result: { data: { json: { id: string; lastSuccessAt: string | null }[] } } }
+      const body = (await response.json()) as { result: { data: { json: { id: string; connectorId: string; lastSuccessAt: string | null; lastRunAt: string | null }[] } } }
       const connections = body.result.data.json
-      pending = connections.filter((c) => c.lastSuccessAt === null).map((c) => c.id)
+      pending = connections.filter((c) => (failing.includes(c.connectorId) ? c.lastRunAt === null : c.lastSuccessAt === null)).map((c) => c.id)
       if (connections.length > 0 && pending.length === 0) return
     }
     await new Promise((resolve) => setTimeout(resolve, 1_000))

@@ -51,12 +51,19 @@ describe('DemoLedger', () => {
     expect(days.at(-1)!.intraday).toBe(true)
   })
 
-  it('keeps a stale feed stopped and lists no closed account, busiest accounts first', () => {
+  it('keeps a stale feed stopped, lists closed accounts with their history ending on their closing day, busiest accounts first', () => {
     const citi = ledger.accountsOf('bnk_citi')
     expect(ledger.days(citi[0]!, addDays(END, -5), END, END).at(-1)!.date).toBe(demo.stale.lastDate)
     const all = ledger.demo.banks.flatMap((b) => ledger.accountsOf(b.id))
-    expect(all.some((a) => a.status === 'closed')).toBe(false)
-    expect(all.length).toBe(demo.accounts.filter((a) => a.status !== 'closed').length)
+    expect(all.length).toBe(demo.accounts.length)
+    const closed = all.filter((a) => a.status === 'closed')
+    expect(closed.length).toBeGreaterThan(0)
+    for (const account of closed) {
+      const days = ledger.days(account, addDays(END, -400), END, END)
+      expect(days.at(-1)!.date).toBe(demo.lastDateOf(account))
+      expect(days.at(-1)!.date < addDays(END, -30)).toBe(true)
+      expect(days.at(-1)!.closing).toBe(0n)
+    }
     for (const bank of ledger.demo.banks) {
       const rates = ledger.accountsOf(bank.id).map((a) => a.profile.perDay)
       expect(rates).toEqual([...rates].sort((a, b) => b - a))

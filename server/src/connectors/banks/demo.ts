@@ -93,6 +93,8 @@ const ledgers = new Map<string, DemoLedger>()
 interface RawDay extends DemoAccountDay {
   all: ConnectorTransaction[]
   booked: ConnectorTransaction[]
+  /** The day as a closed day, made on first use: it never changes, and banks serve it again and again. */
+  closed?: LedgerDay
 }
 
 export class DemoLedger {
@@ -103,8 +105,8 @@ export class DemoLedger {
   private constructor(demo: DemoDataset) {
     this.demo = demo
     for (const account of demo.accounts) {
-      // A closed account is no longer in the bank's list (the sync engine skips closed accounts too).
-      if (account.status === 'closed') continue
+      // A closed account stays in its bank's list, its history ending on its closing day (banks keep
+      // serving closed accounts' statements for years); the sync engine fetches it once more, then stops.
       let list = this.byBank.get(account.bankId)
       if (!list) this.byBank.set(account.bankId, (list = []))
       list.push(account)
@@ -132,7 +134,7 @@ export class DemoLedger {
     return bank
   }
 
-  /** The open accounts the group holds at `bankId`, busiest (expected entries a day) first. */
+  /** The accounts the group holds (or held: closed ones too) at `bankId`, busiest (expected entries a day) first. */
   accountsOf(bankId: string): readonly DemoAccount[] {
     return this.byBank.get(bankId) ?? []
   }
@@ -173,16 +175,12 @@ export class DemoLedger {
       if (day.date < from) continue
       if (day.date > last) break
       const intraday = day.date === today
-      out.push({
-        date: day.date,
-        intraday,
-        opening: day.opening,
-        closing: day.closing,
-        available: day.available,
-        reportedAt: intraday ? intradayReportTime(day.date) : day.reportedAt,
-        // Pending entries exist only on the demo's last day; once that day is closed they are booked the next day.
-        entries: intraday ? day.all : day.booked,
-      })
+      out.push(
+        intraday
+          ? { date: day.date, intraday, opening: day.opening, closing: day.closing, available: day.available, reportedAt: intradayReportTime(day.date), entries: day.all }
+          : // Pending entries exist only on the demo's last day; once that day is closed they are booked the next day.
+            (day.closed ??= { date: day.date, intraday, opening: day.opening, closing: day.closing, available: day.available, reportedAt: day.reportedAt, entries: day.booked }),
+      )
     }
     const final = raw.at(-1)
     if (!final || final.date !== this.demo.endDate || last <= final.date) return out

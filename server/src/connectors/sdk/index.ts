@@ -8,6 +8,7 @@
  */
 export * from './dedupe.js'
 export * from './faults.js'
+export * from './http.js'
 export * from './registry.js'
 export * from './runtime.js'
 export * from './simulator.js'

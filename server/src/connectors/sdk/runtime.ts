@@ -15,6 +15,7 @@ import {
   type TransactionPage,
   type TransactionRequest,
 } from '@treasury/shared'
+import { fetchTransport, nodeHttpTransport, type HttpReply, type HttpTransport } from './http.js'
 import { validateAccounts, validateBalances, validateTransactionPage } from './validate.js'
 
 /**
@@ -98,14 +99,15 @@ function networkReason(error: unknown): string {
 }
 
 /**
- * `ctx.fetch`: the platform fetch bound to the call's signal, with network failures and the
- * per-request `timeoutMs` turned into {@link UnavailableError}, an unreadable JSON body into
- * {@link InvalidResponseError}, and an abort of the call into the call's abort reason.
+ * `ctx.fetch`: HTTP through `transport` ({@link nodeHttpTransport}, or a WHATWG `fetch` through
+ * {@link fetchTransport}) bound to the call's signal, with network failures and the per-request `timeoutMs`
+ * turned into {@link UnavailableError}, an unreadable JSON body into {@link InvalidResponseError},
+ * and an abort of the call into the call's abort reason.
  *
  * @example
- * const fetch = createConnectorFetch(globalThis.fetch, controller.signal)
+ * const fetch = createConnectorFetch(nodeHttpTransport, controller.signal)
  */
-export function createConnectorFetch(base: typeof globalThis.fetch, callSignal: AbortSignal): ConnectorFetch {
+export function createConnectorFetch(send: HttpTransport, callSignal: AbortSignal): ConnectorFetch {
   return async (url, init = {}) => {
     const signals: AbortSignal[] = [callSignal]
     if (init.signal) signals.push(init.signal as AbortSignal)
@@ -119,9 +121,9 @@ export function createConnectorFetch(base: typeof globalThis.fetch, callSignal: 
       if (isConnectorError(error)) return error
       return new UnavailableError(`cannot reach ${originOf(url)}: ${networkReason(error)}`, { cause: error })
     }
-    let response: Response
+    let reply: HttpReply
     try {
-      response = await base(url, {
+      reply = await send(url, {
         method: init.method ?? 'GET',
         ...(init.headers ? { headers: init.headers } : {}),
         ...(init.body !== undefined ? { body: init.body } : {}),
@@ -130,33 +132,40 @@ export function createConnectorFetch(base: typeof globalThis.fetch, callSignal: 
     } catch (error) {
       throw translate(error)
     }
-    const read = async <T>(reader: () => Promise<T>): Promise<T> => {
+    const read = async (): Promise<Uint8Array> => {
       try {
-        return await reader()
+        return await reply.body()
       } catch (error) {
         throw translate(error)
       }
     }
+    const text = async () => utf8.decode(await read())
     const wrapped: ConnectorResponse = {
-      ok: response.ok,
-      status: response.status,
-      statusText: response.statusText,
-      url: response.url || url,
-      headers: { get: (name) => response.headers.get(name) },
-      text: () => read(() => response.text()),
-      arrayBuffer: () => read(() => response.arrayBuffer()),
+      ok: reply.status >= 200 && reply.status <= 299,
+      status: reply.status,
+      statusText: reply.statusText,
+      url: reply.url || url,
+      headers: reply.headers,
+      text,
+      arrayBuffer: async () => {
+        const bytes = await read()
+        return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer
+      },
       json: async () => {
-        const text = await read(() => response.text())
+        const body = await text()
         try {
-          return JSON.parse(text) as unknown
+          return JSON.parse(body) as unknown
         } catch {
-          throw new InvalidResponseError(`${originOf(url)} answered ${response.status} with a body that is not JSON: ${JSON.stringify(text.slice(0, 80))}`)
+          throw new InvalidResponseError(`${originOf(url)} answered ${reply.status} with a body that is not JSON: ${JSON.stringify(body.slice(0, 80))}`)
         }
       },
     }
     return wrapped
   }
 }
+
+/** Decodes bodies as `Response.text()` does: UTF-8, a BOM dropped, invalid bytes replaced. */
+const utf8 = new TextDecoder('utf-8')
 
 /**
  * How a {@link ConnectorRunner} calls a connector. `callTimeoutMs` bounds each method call (every
@@ -172,7 +181,10 @@ export interface RunnerOptions {
   signal?: AbortSignal
   now?: () => Date
   logger?: ConnectorLogger
+  /** A WHATWG fetch to send requests with instead of the default transport (tests that wrap or fail it). */
   fetch?: typeof globalThis.fetch
+  /** How requests are sent (default {@link nodeHttpTransport}); `fetch` wins when both are given. */
+  transport?: HttpTransport
 }
 
 /** Per-call timeout when none is given. @example new ConnectorRunner(c, { …, callTimeoutMs: DEFAULT_CALL_TIMEOUT_MS / 2 }) */
@@ -194,10 +206,12 @@ export class ConnectorRunner {
   readonly connector: AnyConnector
   private readonly config: unknown
   private readonly options: RunnerOptions
+  private readonly transport: HttpTransport
 
   constructor(connector: AnyConnector, options: RunnerOptions) {
     this.connector = connector
     this.options = options
+    this.transport = options.fetch ? fetchTransport(options.fetch) : (options.transport ?? nodeHttpTransport)
     if (connector.configSchema) {
       const parsed = connector.configSchema.safeParse(options.config ?? {})
       if (!parsed.success) {
@@ -234,7 +248,7 @@ export class ConnectorRunner {
     const now = this.options.now ?? (() => new Date())
     const clock: ConnectorClock = { now, sleep: (ms) => abortableSleep(ms, signal) }
     return {
-      fetch: createConnectorFetch(this.options.fetch ?? globalThis.fetch, signal),
+      fetch: createConnectorFetch(this.transport, signal),
       clock,
       logger: this.options.logger ?? silentLogger,
       signal,

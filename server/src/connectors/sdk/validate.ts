@@ -1,7 +1,9 @@
 import {
   connectorAccount,
   connectorBalance,
+  connectorTransaction,
   InvalidResponseError,
+  isoDate,
   transactionPage,
   type ConnectorAccount,
   type ConnectorBalance,
@@ -18,6 +20,24 @@ import { z } from 'zod'
 
 const MAX_ISSUES = 3
 const INT64_MAX = 9_223_372_036_854_775_807n
+
+/**
+ * The shared `isoDate`, remembering the days it accepted. It proves a date is a real calendar day
+ * (a Date round trip), and a backfill checks hundreds of thousands of dates that are nearly all
+ * repeats; a day not seen before still goes through `isoDate` itself, so the rule lives in one place.
+ */
+const knownDays = new Set<string>()
+const day = z.string().superRefine((value, ctx) => {
+  if (knownDays.has(value)) return
+  const parsed = isoDate.safeParse(value)
+  if (parsed.success) {
+    if (knownDays.size < 50_000) knownDays.add(value)
+    return
+  }
+  for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', message: issue.message })
+})
+const balances = z.array(connectorBalance.extend({ date: day }))
+const page = transactionPage.extend({ transactions: z.array(connectorTransaction.extend({ bookingDate: day, valueDate: day })) })
 
 /** One readable problem: where and what. */
 interface Issue {
@@ -70,10 +90,10 @@ export function validateAccounts(value: unknown, where: string): ConnectorAccoun
  * validateBalances(result, { account, from, to }, 'acme-bank.fetchBalances')
  */
 export function validateBalances(value: unknown, request: { account: ConnectorAccount; from: string; to: string }, where: string): ConnectorBalance[] {
-  const balances = parseOrFail(z.array(connectorBalance), value, where)
+  const parsed = parseOrFail(balances, value, where)
   const issues: Issue[] = []
   const seen = new Set<string>()
-  balances.forEach((b, i) => {
+  parsed.forEach((b, i) => {
     if (b.currency !== request.account.currency) {
       issues.push({ path: `[${i}].currency`, message: `${b.currency} is not the account's currency ${request.account.currency}` })
     }
@@ -84,7 +104,7 @@ export function validateBalances(value: unknown, request: { account: ConnectorAc
     checkAmount(b.amount, `[${i}].amount`, issues)
   })
   if (issues.length) fail(where, issues)
-  return balances
+  return parsed
 }
 
 /**
@@ -95,9 +115,9 @@ export function validateBalances(value: unknown, request: { account: ConnectorAc
  * const page = validateTransactionPage(result, request, 'acme-bank.fetchTransactions')
  */
 export function validateTransactionPage(value: unknown, request: { account: ConnectorAccount; from: string; to: string }, where: string): TransactionPage {
-  const page = parseOrFail(transactionPage, value, where)
+  const parsed = parseOrFail(page, value, where)
   const issues: Issue[] = []
-  page.transactions.forEach((t, i) => {
+  parsed.transactions.forEach((t, i) => {
     if (t.currency !== request.account.currency) {
       issues.push({ path: `transactions[${i}].currency`, message: `${t.currency} is not the account's currency ${request.account.currency}` })
     }
@@ -107,5 +127,5 @@ export function validateTransactionPage(value: unknown, request: { account: Conn
     checkAmount(t.amount, `transactions[${i}].amount`, issues)
   })
   if (issues.length) fail(where, issues)
-  return page
+  return parsed
 }

@@ -1,11 +1,12 @@
-import type { Insertable, Selectable, Updateable } from 'kysely'
-import type { Db } from '../client.js'
+import { sql, type Insertable, type Selectable, type Updateable } from 'kysely'
+import { databaseKind, type Db } from '../client.js'
 import { pathInScope, type EntityScope } from './scope.js'
 
 /**
- * Connections, sync cursors and sync runs (migration 0002). The table types live here, next to the
- * only SQL that touches them, and are added to the database type with `withTables`.
+ * Connections, sync cursors and sync runs (migrations 0002 and 0006). The table types live here,
+ * next to the only SQL that touches them, and are added to the database type with `withTables`.
  * Integer columns are read through `Number()`: SQLite returns bigint, PostgreSQL int4 a number.
+ * Credentials are stored sealed (services/sync/credentials.ts); this layer never sees them in clear.
  */
 
 export type ConnectionsTable = {
@@ -14,6 +15,7 @@ export type ConnectionsTable = {
   bank_id: string
   name: string
   enabled: number | bigint
+  /** Sealed (AES-256-GCM, `enc:v1:…`); plain JSON in databases written before sealing. */
   credentials: string
   config: string
   intraday_every_minutes: number | bigint | null
@@ -47,6 +49,8 @@ export type SyncCursorsTable = {
   pages_done: number | bigint
   last_synced_at: string | null
   last_error: string | null
+  /** Closed account: the last day its bank reported; it is not fetched again (0006). */
+  closed_through: string | null
 }
 
 export type SyncRunsTable = {
@@ -93,7 +97,8 @@ export interface Connection {
   bankId: string
   name: string
   enabled: boolean
-  credentials: Record<string, string>
+  /** As stored: sealed; the sync run opens them (services/sync/credentials.ts). */
+  sealedCredentials: string
   config: Record<string, unknown>
   intradayEveryMinutes: number | null
   endOfDayUtc: string | null
@@ -131,7 +136,7 @@ function toConnection(row: Selectable<ConnectionsTable>): Connection {
     bankId: row.bank_id,
     name: row.name,
     enabled: Number(row.enabled) === 1,
-    credentials: parseJsonObject(row.credentials, `credentials of connection ${row.id}`),
+    sealedCredentials: row.credentials,
     config: parseJsonObject(row.config, `config of connection ${row.id}`),
     intradayEveryMinutes: num(row.intraday_every_minutes),
     endOfDayUtc: row.end_of_day_utc,
@@ -158,7 +163,8 @@ export interface ConnectionInput {
   bankId: string
   name: string
   enabled?: boolean
-  credentials: Record<string, string>
+  /** Already sealed by the caller. */
+  sealedCredentials: string
   config: Record<string, unknown>
   intradayEveryMinutes: number | null
   endOfDayUtc: string | null
@@ -176,7 +182,7 @@ export async function upsertConnection(db: Db, input: ConnectionInput): Promise<
     bank_id: input.bankId,
     name: input.name,
     enabled: input.enabled === false ? 0 : 1,
-    credentials: JSON.stringify(input.credentials),
+    credentials: input.sealedCredentials,
     config: JSON.stringify(input.config),
     intraday_every_minutes: input.intradayEveryMinutes,
     end_of_day_utc: input.endOfDayUtc,
@@ -302,6 +308,11 @@ export async function setCircuitOpenUntil(db: Db, connectorId: string, until: st
   await withConnectorTables(db).updateTable('connections').set({ circuit_open_until: until }).where('connector_id', '=', connectorId).execute()
 }
 
+/** Replaces the stored (sealed) credentials of a connection. */
+export async function setConnectionCredentials(db: Db, id: string, sealedCredentials: string): Promise<void> {
+  await withConnectorTables(db).updateTable('connections').set({ credentials: sealedCredentials }).where('id', '=', id).execute()
+}
+
 export async function setConnectionEnabled(db: Db, id: string, enabled: boolean): Promise<void> {
   await withConnectorTables(db).updateTable('connections').set({ enabled: enabled ? 1 : 0 }).where('id', '=', id).execute()
 }
@@ -324,6 +335,8 @@ export interface SyncCursor {
   pagesDone: number
   lastSyncedAt: string | null
   lastError: string | null
+  /** For an account closed in the master data: the last day its bank reported (not fetched again). */
+  closedThrough: string | null
 }
 
 function toCursor(row: Selectable<SyncCursorsTable>): SyncCursor {
@@ -341,6 +354,7 @@ function toCursor(row: Selectable<SyncCursorsTable>): SyncCursor {
     pagesDone: Number(row.pages_done),
     lastSyncedAt: row.last_synced_at,
     lastError: row.last_error,
+    closedThrough: row.closed_through,
   }
 }
 
@@ -365,6 +379,21 @@ export async function ensureCursor(db: Db, connectionId: string, accountId: stri
   return toCursor(row)
 }
 
+/**
+ * The cursors of a connection's accounts, created (empty) for accounts seen for the first time and
+ * with the bank's current ref — one write and one read for the whole run.
+ */
+export async function ensureCursors(db: Db, connectionId: string, accounts: readonly { accountId: string; accountRef: string }[]): Promise<Map<string, SyncCursor>> {
+  if (accounts.length) {
+    await withConnectorTables(db)
+      .insertInto('sync_cursors')
+      .values(accounts.map((a) => ({ connection_id: connectionId, account_id: a.accountId, account_ref: a.accountRef, break_attempts: 0, pages_done: 0 })))
+      .onConflict((oc) => oc.columns(['connection_id', 'account_id']).doUpdateSet((eb) => ({ account_ref: eb.ref('excluded.account_ref') })))
+      .execute()
+  }
+  return new Map((await listCursors(db, connectionId)).map((c) => [c.accountId, c]))
+}
+
 export type CursorPatch = Partial<Omit<SyncCursor, 'connectionId' | 'accountId'>>
 
 export async function updateCursor(db: Db, connectionId: string, accountId: string, patch: CursorPatch): Promise<void> {
@@ -380,6 +409,7 @@ export async function updateCursor(db: Db, connectionId: string, accountId: stri
   if (patch.pagesDone !== undefined) set.pages_done = patch.pagesDone
   if (patch.lastSyncedAt !== undefined) set.last_synced_at = patch.lastSyncedAt
   if (patch.lastError !== undefined) set.last_error = patch.lastError
+  if (patch.closedThrough !== undefined) set.closed_through = patch.closedThrough
   if (Object.keys(set).length === 0) return
   await withConnectorTables(db).updateTable('sync_cursors').set(set).where('connection_id', '=', connectionId).where('account_id', '=', accountId).execute()
 }
@@ -530,6 +560,35 @@ export async function failAbandonedRuns(db: Db, connectionId: string, owner: str
   return Number(result.numUpdatedRows)
 }
 
+/**
+ * Deletes a connection's finished runs that started before `before`, except its newest `keepNewest`
+ * runs (so an idle connection still shows its last runs). Returns how many were deleted.
+ *
+ * @example
+ * await pruneRuns(db, 'conn_acme', { before: '2026-10-21T00:00:00.000Z', keepNewest: 50 })
+ */
+export async function pruneRuns(db: Db, connectionId: string, options: { before: string; keepNewest: number }): Promise<number> {
+  const t = withConnectorTables(db)
+  // The id of the oldest run still among the newest `keepNewest`; nothing is pruned from it on.
+  const boundary = await t
+    .selectFrom('sync_runs')
+    .select('id')
+    .where('connection_id', '=', connectionId)
+    .orderBy('id', 'desc')
+    .offset(Math.max(0, options.keepNewest - 1))
+    .limit(1)
+    .executeTakeFirst()
+  if (!boundary) return 0
+  const result = await t
+    .deleteFrom('sync_runs')
+    .where('connection_id', '=', connectionId)
+    .where('id', '<', boundary.id)
+    .where('started_at', '<', options.before)
+    .where('status', '<>', 'running')
+    .executeTakeFirst()
+  return Number(result.numDeletedRows)
+}
+
 // ---------------------------------------------------------------------------------------------
 // Accounts as a connection sees them
 // ---------------------------------------------------------------------------------------------
@@ -544,17 +603,139 @@ export async function listBankAccounts(db: Db, bankId: string) {
     .execute()
 }
 
+/** The date of the account's latest closing booked balance (CLBD), or null without one. */
+export async function latestClosingDate(db: Db, accountId: string): Promise<string | null> {
+  const row = await db
+    .selectFrom('balances')
+    .select('date')
+    .where('account_id', '=', accountId)
+    .where('type', '=', 'CLBD')
+    .orderBy('date', 'desc')
+    .limit(1)
+    .executeTakeFirst()
+  return row?.date ?? null
+}
+
 /**
- * Per synced account of a connection inside the caller's scope: its master data and the date of
- * its latest booked balance (closing or interim).
+ * Which connection serves which account: the accounts a connection has matched (its cursors), and
+ * — for an account no connection has matched yet — every connection to the account's bank (it is
+ * expected to serve it: a bank down from the very first run still owns its accounts). `via` tells
+ * the two apart.
+ */
+function accountConnections(db: Db) {
+  const t = withConnectorTables(db)
+  return t
+    .selectFrom('sync_cursors')
+    .select(['account_id', 'connection_id', sql<string>`'cursor'`.as('via')])
+    .unionAll(
+      t
+        .selectFrom('accounts as a')
+        .innerJoin('connections as k', 'k.bank_id', 'a.bank_id')
+        .where((eb) => eb.not(eb.exists(eb.selectFrom('sync_cursors as m').select('m.account_id').whereRef('m.account_id', '=', 'a.id'))))
+        .select(['a.id as account_id', 'k.id as connection_id', sql<string>`'bank'`.as('via')]),
+    )
+}
+
+/** True when the scope holds a whole group (a root member company), not only part of one. */
+function coversAGroup(scope: EntityScope): boolean {
+  // Paths are '/root/…/id/': a root's path has exactly one segment.
+  return scope.paths.some((p) => p.split('/').filter(Boolean).length === 1)
+}
+
+/**
+ * The ids of the connections a scope may see: those serving at least one account inside it
+ * (see {@link listAccountConnections}), and — for a caller who sees a whole group — also those
+ * serving no account at all yet (a connection just registered to a bank without master data).
+ *
+ * @example
+ * const visible = await listConnectionIdsInScope(db, scope) // Set { 'conn_icbc-cmp_bnk_icbc', … }
+ */
+export async function listConnectionIdsInScope(db: Db, scope: EntityScope): Promise<Set<string>> {
+  const t = withConnectorTables(db)
+  const serving = await t
+    .selectFrom(accountConnections(db).as('ac'))
+    .innerJoin('accounts as a', 'a.id', 'ac.account_id')
+    .innerJoin('entities as e', 'e.id', 'a.entity_id')
+    .where(pathInScope('e.path', scope))
+    .select('ac.connection_id')
+    .distinct()
+    .execute()
+  const ids = new Set(serving.map((r) => r.connection_id))
+  if (coversAGroup(scope)) {
+    const idle = await t
+      .selectFrom('connections as k')
+      .where((eb) => eb.not(eb.exists(eb.selectFrom(accountConnections(db).as('ac')).select('ac.account_id').whereRef('ac.connection_id', '=', 'k.id'))))
+      .select('k.id')
+      .execute()
+    for (const r of idle) ids.add(r.id)
+  }
+  return ids
+}
+
+/**
+ * Per account inside `scope`, each connection that serves it (see `via`) and that connection's
+ * latest run: what a "stale because its bank's sync is failing" rule needs.
+ *
+ * - `via: 'cursor'`: the connection matched the account (it has synced, or tried to sync, it);
+ * - `via: 'bank'`: no connection has matched the account yet; every connection to its bank is
+ *   listed (e.g. a bank that has been down since its very first run).
+ *
+ * @example
+ * const rows = await listAccountConnections(db, scope)
+ * rows.filter((r) => r.lastStatus === 'failed').map((r) => r.accountId)
+ */
+export async function listAccountConnections(db: Db, scope: EntityScope) {
+  const rows = await withConnectorTables(db)
+    .selectFrom(accountConnections(db).as('ac'))
+    .innerJoin('accounts as a', 'a.id', 'ac.account_id')
+    .innerJoin('entities as e', 'e.id', 'a.entity_id')
+    .innerJoin('connections as k', 'k.id', 'ac.connection_id')
+    .where(pathInScope('e.path', scope))
+    .select([
+      'ac.account_id',
+      'ac.connection_id',
+      'ac.via',
+      'k.connector_id',
+      'k.enabled',
+      'k.last_status',
+      'k.last_run_at',
+      'k.last_success_at',
+      'k.last_error',
+      'k.last_error_kind',
+      'k.consecutive_failures',
+    ])
+    .orderBy('ac.account_id')
+    .orderBy('ac.connection_id')
+    .execute()
+  return rows.map((r) => ({
+    accountId: r.account_id,
+    connectionId: r.connection_id,
+    via: r.via as 'cursor' | 'bank',
+    connectorId: r.connector_id,
+    enabled: Number(r.enabled) === 1,
+    lastStatus: r.last_status as SyncRunStatus | null,
+    lastRunAt: r.last_run_at,
+    lastSuccessAt: r.last_success_at,
+    lastError: r.last_error,
+    lastErrorKind: r.last_error_kind,
+    consecutiveFailures: Number(r.consecutive_failures),
+  }))
+}
+
+/**
+ * The accounts a connection serves inside the caller's scope (see {@link listAccountConnections}):
+ * master data, sync state (null for an account it has not matched yet) and the date of the
+ * latest booked balance (closing or interim).
  */
 export async function listConnectionAccounts(db: Db, connectionId: string, scope: EntityScope) {
   const rows = await withConnectorTables(db)
-    .selectFrom('sync_cursors as c')
-    .innerJoin('accounts as a', 'a.id', 'c.account_id')
+    .selectFrom(accountConnections(db).as('ac'))
+    .innerJoin('accounts as a', 'a.id', 'ac.account_id')
     .innerJoin('entities as e', 'e.id', 'a.entity_id')
+    .leftJoin('sync_cursors as c', (join) => join.onRef('c.account_id', '=', 'ac.account_id').onRef('c.connection_id', '=', 'ac.connection_id'))
+    .where('ac.connection_id', '=', connectionId)
     .where(pathInScope('e.path', scope))
-    .select(['a.id', 'a.name', 'a.number_masked', 'a.currency', 'a.entity_id', 'c.verified_through', 'c.fetched_through', 'c.last_synced_at', 'c.last_error'])
+    .select(['a.id', 'a.name', 'a.number_masked', 'a.currency', 'a.entity_id', 'a.status', 'ac.via', 'c.verified_through', 'c.fetched_through', 'c.last_synced_at', 'c.last_error', 'c.closed_through'])
     .select((eb) =>
       eb
         .selectFrom('balances as b')
@@ -563,7 +744,6 @@ export async function listConnectionAccounts(db: Db, connectionId: string, scope
         .where('b.type', 'in', ['CLBD', 'ITBD'])
         .as('latest_balance_date'),
     )
-    .where('c.connection_id', '=', connectionId)
     .orderBy('a.id')
     .execute()
   return rows.map((r) => ({
@@ -572,10 +752,26 @@ export async function listConnectionAccounts(db: Db, connectionId: string, scope
     numberMasked: r.number_masked,
     currency: r.currency,
     entityId: r.entity_id,
+    status: r.status,
+    /** The connection has matched it (else: an account of its bank no connection has matched yet). */
+    matched: r.via === 'cursor',
     verifiedThrough: r.verified_through,
     fetchedThrough: r.fetched_through,
     lastSyncedAt: r.last_synced_at,
     lastError: r.last_error,
+    closedThrough: r.closed_through,
     latestBalanceDate: (r.latest_balance_date as string | null) ?? null,
   }))
+}
+
+/**
+ * The file of a SQLite database ('' when in memory); null on PostgreSQL.
+ *
+ * @example
+ * await sqliteDatabaseFile(db) // '/srv/treasury/data/treasury.db'
+ */
+export async function sqliteDatabaseFile(db: Db): Promise<string | null> {
+  if (databaseKind(db) !== 'sqlite') return null
+  const { rows } = await sql<{ name: string; file: string | null }>`pragma database_list`.execute(db)
+  return rows.find((r) => r.name === 'main')?.file ?? ''
 }

@@ -4,11 +4,13 @@ import type { ConnectorRegistry } from '../../connectors/sdk/registry.js'
 import type { Db } from '../../db/client.js'
 import { findConnection, upsertConnection } from '../../db/queries/connectors.js'
 import { InvalidRequestError } from '../errors.js'
+import { credentialCipherFor } from './credentials.js'
 
 /**
  * Registers (or updates) a connection: which connector, which bank's master data its accounts
- * belong to, its credentials and config (checked against the connector's configSchema), and its
- * schedule (default: the connector manifest's). A new connection is due at once, as a backfill.
+ * belong to, its credentials (stored sealed, see credentials.ts) and config (checked against the
+ * connector's configSchema), and its schedule (default: the connector manifest's). A new
+ * connection is due at once, as a backfill.
  *
  * @example
  * await registerConnection(db, registry, {
@@ -36,6 +38,10 @@ export async function registerConnection(
     throw new InvalidRequestError(`no connector "${input.connectorId}" is installed (known: ${registry.ids().join(', ') || 'none'})`)
   }
   const connector = registry.get(input.connectorId)
+  const bad = Object.entries(input.credentials ?? {}).find(([, value]) => typeof value !== 'string')
+  if (!input.credentials || typeof input.credentials !== 'object' || Array.isArray(input.credentials) || bad) {
+    throw new InvalidRequestError(`credentials of connection "${input.id}" must be an object of strings${bad ? ` (${bad[0]} is not a string)` : ''}`)
+  }
   try {
     // Throws ConnectorConfigError when the config does not fit the connector.
     new ConnectorRunner(connector, { credentials: input.credentials, config: input.config })
@@ -44,13 +50,14 @@ export async function registerConnection(
   }
   const schedule = input.schedule ?? connector.manifest.schedule ?? { intradayEveryMinutes: null, endOfDayUtc: null }
   const existing = await findConnection(db, input.id)
+  const cipher = await credentialCipherFor(db)
   await upsertConnection(db, {
     id: input.id,
     connectorId: input.connectorId,
     bankId: input.bankId,
     name: input.name,
     enabled: input.enabled ?? true,
-    credentials: input.credentials,
+    sealedCredentials: cipher.seal(input.id, input.credentials),
     config: input.config,
     intradayEveryMinutes: schedule.intradayEveryMinutes,
     endOfDayUtc: schedule.endOfDayUtc,

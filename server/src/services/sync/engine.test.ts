@@ -7,9 +7,11 @@ import { startSimulator } from '../../connectors/template/simulator.js'
 import { createDb, type Db } from '../../db/client.js'
 import { up as initial } from '../../db/migrations/0001_initial.js'
 import { up as connectors } from '../../db/migrations/0002_connectors.js'
+import { up as closedAccounts } from '../../db/migrations/0006_sync_closed_accounts.js'
 import { listCursors, listRuns } from '../../db/queries/connectors.js'
 import { registerConnection } from './connections.js'
 import { SyncEngine } from './engine.js'
+import { callerScope, DEMO_CALLER } from '../scope.js'
 import { requestSyncNow } from './status.js'
 import { connectorWithId, seedSimulatorMasterData, storedEntries, truthEntries } from './testing.js'
 
@@ -31,6 +33,7 @@ describe('SyncEngine (SQLite)', () => {
     db = createDb({ kind: 'sqlite', file: ':memory:' })
     await initial(db)
     await connectors(db)
+    await closedAccounts(db)
     sim = await startSimulator({ seed: 7, today: TODAY, pageSize: 5, retryAfterSeconds: 0.01 })
     ids = await seedSimulatorMasterData(db, sim, { bankId: 'bnk_unit' })
     await registerConnection(
@@ -72,7 +75,7 @@ describe('SyncEngine (SQLite)', () => {
 
   it('start() picks up a "sync now" request at its next pass', async () => {
     const before = (await listRuns(db, 'conn_unit', 1))[0]!.id
-    await requestSyncNow(db, 'conn_unit', new Date(`${TODAY}T04:00:00Z`))
+    await requestSyncNow(db, await callerScope(db, DEMO_CALLER), 'conn_unit', new Date(`${TODAY}T04:00:00Z`))
     const e = await new SyncEngine({ db, registry, owner: 'ticker', tickMs: 10, now: () => new Date(`${TODAY}T04:00:00Z`) }).start()
     const deadline = Date.now() + 5000
     let latest = (await listRuns(db, 'conn_unit', 1))[0]!

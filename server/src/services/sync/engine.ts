@@ -11,6 +11,7 @@ import {
   insertRun,
   listConnections,
   listDueConnections,
+  pruneRuns,
   recordConnectionRun,
   releaseLease,
   renewLease,
@@ -19,9 +20,11 @@ import {
   type Connection,
   type SyncRunKind,
 } from '../../db/queries/connectors.js'
+import { loadEnv } from '../../env.js'
 import { GROUP_TIME_ZONE } from '../clock.js'
 import { NotFoundError } from '../errors.js'
 import { CircuitBreaker, DEFAULT_CIRCUIT_BREAKER, type CircuitBreakerOptions } from './circuit-breaker.js'
+import { credentialCipherFor, sealPlainCredentials, type CredentialCipher } from './credentials.js'
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.js'
 import { nextScheduledRun, planNextRun } from './schedule.js'
 import { LeaseLostError, runConnectionSync, type SyncRunOutcome, type SyncRunSettings } from './sync-connection.js'
@@ -65,9 +68,24 @@ export interface SyncEngineOptions {
   /** The group's time zone, which decides "today" (default Asia/Shanghai). */
   timeZone?: string
   logger?: ConnectorLogger
-  /** HTTP for connectors (default the global fetch). */
+  /** HTTP for connectors as a WHATWG fetch (default: the SDK's node:http transport). */
   fetch?: typeof globalThis.fetch
+  /** Seals and opens connection credentials (default: the database's, see credentials.ts). */
+  credentialCipher?: CredentialCipher
+  /**
+   * Run records kept: every run of the last `keepDays` days, and whatever their age the newest
+   * `keepNewest` of each connection; older ones are deleted after each run (default 30 days, 50).
+   */
+  runRetention?: RunRetention
 }
+
+/** How long run records are kept (see {@link SyncEngineOptions.runRetention}). @example { keepDays: 30, keepNewest: 50 } */
+export interface RunRetention {
+  keepDays: number
+  keepNewest: number
+}
+
+export const DEFAULT_RUN_RETENTION: RunRetention = { keepDays: 30, keepNewest: 50 }
 
 export class SyncEngine {
   readonly owner: string
@@ -82,6 +100,8 @@ export class SyncEngine {
   private readonly settings: SyncRunSettings
   private readonly logger: ConnectorLogger
   private readonly fetch: typeof globalThis.fetch | undefined
+  private readonly cipher: CredentialCipher | undefined
+  private readonly retention: RunRetention
   private readonly breaker: CircuitBreaker
   private readonly active = new Map<string, Promise<SyncRunOutcome | null>>()
   private readonly shutdown = new AbortController()
@@ -109,17 +129,33 @@ export class SyncEngine {
     }
     this.logger = options.logger ?? silentLogger
     this.fetch = options.fetch
+    this.cipher = options.credentialCipher
+    this.retention = options.runRetention ?? DEFAULT_RUN_RETENTION
+    if (!(this.retention.keepDays >= 1 && this.retention.keepNewest >= 1)) {
+      throw new RangeError(`runRetention keeps at least one day and one run, got ${JSON.stringify(this.retention)}`)
+    }
     this.breaker = new CircuitBreaker({ ...DEFAULT_CIRCUIT_BREAKER, ...options.circuitBreaker })
   }
 
+  private credentials(): Promise<CredentialCipher> {
+    return this.cipher ? Promise.resolve(this.cipher) : credentialCipherFor(this.db)
+  }
+
   /**
-   * Starts the periodic scheduler. Connections with a schedule but no next run yet (new ones) are
-   * scheduled now. Returns at once; runs happen in the background.
+   * Starts the periodic scheduler. Credentials stored in clear by an older version are sealed.
+   * Connections with a schedule but no next run yet (new ones) are scheduled now. Returns at once;
+   * runs happen in the background.
    */
   async start(): Promise<this> {
     if (this.stopped) throw new Error('a stopped SyncEngine cannot be started again')
     const nowIso = this.now().toISOString()
-    for (const connection of await listConnections(this.db)) {
+    const connections = await listConnections(this.db)
+    const cipher = await this.credentials()
+    this.logger.info(`bank credentials are sealed (AES-256-GCM) with ${cipher.source}`)
+    const { sealed, failed } = await sealPlainCredentials(this.db, cipher)
+    for (const f of failed) this.logger.error(`could not seal the credentials of ${f.id}`, { error: f.error })
+    if (sealed.length) this.logger.info(`sealed the credentials of ${sealed.length} connection(s) stored in clear by an older version`)
+    for (const connection of connections) {
       if (!connection.enabled || connection.nextRunAt !== null) continue
       if (connection.intradayEveryMinutes === null && connection.endOfDayUtc === null) continue
       await scheduleConnection(this.db, connection.id, nowIso, connection.lastRunAt ? 'retry' : 'backfill')
@@ -246,7 +282,9 @@ export class SyncEngine {
         // Fresh state under the lease: another process may have run it since we read it.
         const fresh = (await findConnection(this.db, connection.id)) ?? connection
         await failAbandonedRuns(this.db, fresh.id, this.owner, start.toISOString())
-        return await this.execute(fresh, kind, manual)
+        const outcome = await this.execute(fresh, kind, manual)
+        await this.prune(fresh.id)
+        return outcome
       } finally {
         await releaseLease(this.db, connection.id, this.owner).catch(() => {})
       }
@@ -286,6 +324,7 @@ export class SyncEngine {
           db: this.db,
           connector,
           connection,
+          cipher: await this.credentials(),
           kind,
           owner: this.owner,
           settings: this.settings,
@@ -302,6 +341,17 @@ export class SyncEngine {
     }
     await this.afterRun(connection, outcome, manual)
     return outcome
+  }
+
+  /** Deletes run records past the retention (a failure is logged: it must not fail the run). */
+  private async prune(connectionId: string): Promise<void> {
+    const before = new Date(this.now().getTime() - this.retention.keepDays * 86_400_000).toISOString()
+    try {
+      const deleted = await pruneRuns(this.db, connectionId, { before, keepNewest: this.retention.keepNewest })
+      if (deleted) this.logger.debug(`deleted ${deleted} run record(s) of ${connectionId} older than ${this.retention.keepDays} days`)
+    } catch (error) {
+      this.logger.warn(`could not prune the run records of ${connectionId}`, { error: (error as Error).message })
+    }
   }
 
   /** Breaker, failure count, last error and the next run, written on the connection. */
@@ -373,7 +423,8 @@ function prefixLogger(logger: ConnectorLogger, prefix: string): ConnectorLogger 
 
 /**
  * What the app calls at start: discovers the installed connectors, starts the engine and returns
- * it (call `stop()` on shutdown). `LOG_LEVEL` style levels control its console output.
+ * it (call `stop()` on shutdown). `LOG_LEVEL` style levels control its console output; the run
+ * record retention defaults to `SYNC_RUNS_KEEP_DAYS` / `SYNC_RUNS_KEEP_MIN` (env.ts).
  *
  * @example
  * const sync = await startSyncEngine(db, { logLevel: env.LOG_LEVEL })
@@ -385,6 +436,8 @@ export async function startSyncEngine(
 ): Promise<SyncEngine> {
   const { logLevel, ...rest } = options
   const registry = rest.registry ?? (await loadConnectorRegistry())
-  const engine = new SyncEngine({ logger: createConsoleLogger('[sync]', logLevel ?? 'info'), ...rest, db, registry })
+  const env = loadEnv()
+  const runRetention = rest.runRetention ?? { keepDays: env.SYNC_RUNS_KEEP_DAYS, keepNewest: env.SYNC_RUNS_KEEP_MIN }
+  const engine = new SyncEngine({ logger: createConsoleLogger('[sync]', logLevel ?? 'info'), ...rest, runRetention, db, registry })
   return engine.start()
 }

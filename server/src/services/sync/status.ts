@@ -2,6 +2,7 @@ import type { Db } from '../../db/client.js'
 import {
   findConnection,
   listConnectionAccounts,
+  listConnectionIdsInScope,
   listConnections,
   listRuns,
   scheduleConnection,
@@ -14,7 +15,9 @@ import { InvalidRequestError, NotFoundError } from '../errors.js'
 
 /**
  * What the Connections page shows: each connection's health, its accounts and how fresh they are,
- * and its recent runs. Health is derived from the run record, never stored.
+ * and its recent runs. Health is derived from the run record, never stored. Every function takes
+ * the caller's scope: a caller sees — and may sync — only connections that serve an account inside
+ * it (`listConnectionIdsInScope`); any other id gets the same 404 as an unknown one.
  */
 
 export type ConnectionHealth = 'ok' | 'degraded' | 'failing' | 'disabled'
@@ -43,16 +46,24 @@ export function connectionHealth(connection: Connection, now: Date): ConnectionH
 
 const toDate = (iso: string | null): Date | null => (iso === null ? null : new Date(iso))
 
-/** One synced account as the Connections page lists it. `stale`: no booked balance of today. */
+/**
+ * One account a connection serves, as the Connections page lists it. `stale`: no booked balance of
+ * today (never for a closed account). `matched`: the bank has listed it (false: the connection is
+ * expected to serve it — it is an account of its bank — but has not synced it yet).
+ * `closedThrough`: a closed account's last day, after which it is not fetched.
+ */
 export interface ConnectionAccountView {
   id: string
   name: string
   numberMasked: string
   currency: string
+  status: string
+  matched: boolean
   latestBalanceDate: string | null
   verifiedThrough: string | null
   lastSyncedAt: Date | null
   lastError: string | null
+  closedThrough: string | null
   stale: boolean
 }
 
@@ -73,15 +84,23 @@ export interface ConnectionView {
   accounts: ConnectionAccountView[]
 }
 
+/** The connection, if `scope` may see it; else the 404 of an unknown one (no probing for others' banks). */
+async function findConnectionInScope(db: Db, scope: EntityScope, id: string): Promise<Connection> {
+  const connection = await findConnection(db, id)
+  if (!connection || !(await listConnectionIdsInScope(db, scope)).has(id)) throw new NotFoundError(`unknown connection "${id}"`)
+  return connection
+}
+
 /**
- * Every connection with its health and its accounts inside `scope`.
+ * Every connection `scope` may see, with its health and its accounts inside `scope`.
  *
  * @example
  * const list = await listConnectionViews(db, scope, new Date())
  */
 export async function listConnectionViews(db: Db, scope: EntityScope, now: Date, timeZone = GROUP_TIME_ZONE): Promise<ConnectionView[]> {
   const today = todayIn(timeZone, now)
-  const connections = await listConnections(db)
+  const visible = await listConnectionIdsInScope(db, scope)
+  const connections = (await listConnections(db)).filter((c) => visible.has(c.id))
   return Promise.all(
     connections.map(async (c) => {
       const accounts = await listConnectionAccounts(db, c.id, scope)
@@ -104,11 +123,14 @@ export async function listConnectionViews(db: Db, scope: EntityScope, now: Date,
           name: a.name,
           numberMasked: a.numberMasked,
           currency: a.currency,
+          status: a.status,
+          matched: a.matched,
           latestBalanceDate: a.latestBalanceDate,
           verifiedThrough: a.verifiedThrough,
           lastSyncedAt: toDate(a.lastSyncedAt),
           lastError: a.lastError,
-          stale: a.latestBalanceDate === null || a.latestBalanceDate < today,
+          closedThrough: a.closedThrough,
+          stale: a.status !== 'closed' && (a.latestBalanceDate === null || a.latestBalanceDate < today),
         })),
       }
     }),
@@ -118,14 +140,13 @@ export async function listConnectionViews(db: Db, scope: EntityScope, now: Date,
 /**
  * Asks for a sync of a connection as soon as possible: marks it due now as a manual run, which the
  * engine of whichever process gets the lease picks up at its next pass (an open circuit does not
- * stop it). Returns when it is due.
+ * stop it). Returns when it is due. A connection outside `scope` is unknown (404).
  *
  * @example
- * await requestSyncNow(db, 'conn_acme', new Date()) // { id: 'conn_acme', nextRunAt: Date }
+ * await requestSyncNow(db, scope, 'conn_acme', new Date()) // { id: 'conn_acme', nextRunAt: Date }
  */
-export async function requestSyncNow(db: Db, id: string, now: Date): Promise<{ id: string; nextRunAt: Date }> {
-  const connection = await findConnection(db, id)
-  if (!connection) throw new NotFoundError(`unknown connection "${id}"`)
+export async function requestSyncNow(db: Db, scope: EntityScope, id: string, now: Date): Promise<{ id: string; nextRunAt: Date }> {
+  const connection = await findConnectionInScope(db, scope, id)
   if (!connection.enabled) throw new InvalidRequestError(`connection "${id}" is disabled`)
   await scheduleConnection(db, id, now.toISOString(), 'manual')
   return { id, nextRunAt: now }
@@ -139,13 +160,13 @@ export interface SyncRunView extends Omit<SyncRun, 'startedAt' | 'finishedAt'> {
 }
 
 /**
- * The newest runs of a connection first.
+ * The newest runs of a connection first. A connection outside `scope` is unknown (404).
  *
  * @example
- * const runs = await listConnectionRuns(db, 'conn_acme', 20)
+ * const runs = await listConnectionRuns(db, scope, 'conn_acme', 20)
  */
-export async function listConnectionRuns(db: Db, id: string, limit = 50): Promise<SyncRunView[]> {
-  if (!(await findConnection(db, id))) throw new NotFoundError(`unknown connection "${id}"`)
+export async function listConnectionRuns(db: Db, scope: EntityScope, id: string, limit = 50): Promise<SyncRunView[]> {
+  await findConnectionInScope(db, scope, id)
   const runs = await listRuns(db, id, limit)
   return runs.map((r) => ({
     ...r,

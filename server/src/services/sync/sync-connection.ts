@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import {
   InvalidResponseError,
   isConnectorError,
@@ -12,9 +13,10 @@ import { CallAbortedError, ConnectorConfigError, ConnectorRunner } from '../../c
 import type { Db } from '../../db/client.js'
 import type { NewBalance, NewTransaction } from '../../db/database.js'
 import {
-  ensureCursor,
+  ensureCursors,
   finishRun,
   insertRun,
+  latestClosingDate,
   listBankAccounts,
   updateCursor,
   type Connection,
@@ -26,13 +28,20 @@ import {
 import { listContinuityInputs, removeVanishedPending, upsertBalances, upsertTransactions } from '../../db/queries/ingest.js'
 import { addDays, todayIn } from '../clock.js'
 import { checkContinuity } from './continuity.js'
+import type { CredentialCipher } from './credentials.js'
 import { withRetry, type RetryPolicy } from './retry.js'
 
 /**
  * One sync run of one connection: list the bank's accounts, match them to the group's, and per
  * account fetch balances and every page of entries for the days not yet verified, storing each
- * batch in one transaction together with the cursor that resumes after it. Everything a connector
- * returns is validated before it is stored (by the runner); a run ends with a record in sync_runs.
+ * page in one transaction together with the cursor that resumes after it (the balances go with
+ * the first page, the end-of-window bookkeeping with the last, so a one-page account costs one
+ * transaction). Everything a connector returns is validated before it is stored (by the runner);
+ * a run ends with a record in sync_runs.
+ *
+ * Accounts closed in the master data are synced once more, through the last day their bank
+ * reports (their history is kept and completed), then never fetched again (`closedThrough` on
+ * their cursor); an account opened again is synced as before.
  */
 
 /** Errors that concern the whole connection: the run stops at the first one (after retries). */
@@ -67,6 +76,8 @@ export interface SyncRunInput {
   random: () => number
   logger: ConnectorLogger
   fetch?: typeof globalThis.fetch
+  /** Opens the connection's stored credentials. */
+  cipher: CredentialCipher
   /** Called between batches; throws {@link LeaseLostError} when this process no longer holds the connection. */
   heartbeat: () => Promise<void>
 }
@@ -110,9 +121,18 @@ export function describeRunError(error: unknown): { kind: string; message: strin
   return { kind: 'internal', message: error instanceof Error ? `${error.name}: ${error.message}` : String(error), retryAfterMs: null }
 }
 
-/** A stable fingerprint of a page's content, to recognise a page the bank served twice. */
+/**
+ * A stable fingerprint of a page's content, to recognise a page the bank served twice: a hash of
+ * every field of every entry (cheaper than serialising the page, and small to keep per window).
+ */
 function fingerprint(page: TransactionPage): string {
-  return JSON.stringify(page.transactions, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v))
+  const hash = createHash('sha1')
+  for (const t of page.transactions) {
+    hash.update(
+      `${t.bookingDate}\u0001${t.valueDate}\u0001${t.amount}\u0001${t.currency}\u0001${t.status}\u0001${t.bankReference}\u0001${t.endToEndId}\u0001${t.counterpartyName}\u0001${t.counterpartyAccount}\u0001${t.counterpartyBank}\u0001${t.purpose}\u0001${t.bankTransactionCode}\u0002`,
+    )
+  }
+  return `${page.transactions.length}:${hash.digest('base64')}`
 }
 
 /**
@@ -132,8 +152,14 @@ export async function runConnectionSync(input: SyncRunInput): Promise<SyncRunOut
   let error: SyncRunOutcome['error'] = null
 
   try {
+    let credentials: Record<string, string>
+    try {
+      credentials = input.cipher.open(connection.id, connection.sealedCredentials)
+    } catch (e) {
+      throw new ConnectorConfigError((e as Error).message)
+    }
     const runner = new ConnectorRunner(connector, {
-      credentials: connection.credentials,
+      credentials,
       config: connection.config,
       callTimeoutMs: input.settings.callTimeoutMs,
       signal: input.signal,
@@ -150,12 +176,14 @@ export async function runConnectionSync(input: SyncRunInput): Promise<SyncRunOut
           input.logger.debug('retrying', { attempt, delayMs: Math.round(delayMs), error: e.message })
         },
       })
+    // One "today" for the whole run, even when it spans midnight.
+    const today = todayIn(input.settings.timeZone, input.now())
 
     const bankAccounts = await retry(() => runner.listAccounts())
     const ours = await listBankAccounts(db, connection.bankId)
     const byNumber = new Map(ours.map((a) => [normalizeNumber(a.number), a]))
     const byIban = new Map(ours.filter((a) => a.iban).map((a) => [normalizeNumber(a.iban!), a]))
-    const matched: { account: ConnectorAccount; accountId: string }[] = []
+    const found: { account: ConnectorAccount; accountId: string; closed: boolean }[] = []
     for (const account of bankAccounts) {
       const own = byNumber.get(normalizeNumber(account.number)) ?? (account.iban ? byIban.get(normalizeNumber(account.iban)) : undefined)
       if (!own) {
@@ -168,14 +196,20 @@ export async function runConnectionSync(input: SyncRunInput): Promise<SyncRunOut
         warnings.push(`account ${own.id}: the bank says ${account.currency}, master data says ${own.currency}; not synced`)
         continue
       }
-      if (own.status === 'closed') continue
-      matched.push({ account, accountId: own.id })
+      found.push({ account, accountId: own.id, closed: own.status === 'closed' })
     }
+    const cursors = await ensureCursors(
+      db,
+      connection.id,
+      found.map((f) => ({ accountId: f.accountId, accountRef: f.account.ref })),
+    )
+    // A closed account whose last days are stored is left alone: nothing is fetched for it again.
+    const matched = found.filter((f) => !(f.closed && cursors.get(f.accountId)!.closedThrough !== null))
     counts.accounts = matched.length
 
-    for (const { account, accountId } of matched) {
+    for (const { account, accountId, closed } of matched) {
       try {
-        await syncAccount(input, runner, retry, account, accountId, counts, warnings)
+        await syncAccount(input, runner, retry, { account, accountId, closed, cursor: cursors.get(accountId)!, today }, counts, warnings)
       } catch (e) {
         const described = describeRunError(e)
         if (CONNECTION_LEVEL.has(described.kind) || ['aborted', 'lease-lost', 'internal'].includes(described.kind)) throw e
@@ -187,7 +221,7 @@ export async function runConnectionSync(input: SyncRunInput): Promise<SyncRunOut
       }
     }
     if (counts.accountsFailed > 0) status = counts.accountsFailed === counts.accounts ? 'failed' : 'partial'
-    else if (matched.length === 0 && counts.accountsUnmatched > 0) {
+    else if (found.length === 0 && counts.accountsUnmatched > 0) {
       // Reachable but useless: say so instead of reporting a green run that synced nothing.
       status = 'partial'
       error = { kind: 'unmatched', message: `none of the ${counts.accountsUnmatched} accounts the bank lists is an account of ${connection.bankId} in the master data`, retryAfterMs: null }
@@ -231,19 +265,27 @@ export function planWindow(
   return { from, to: today, resumeCursor: null }
 }
 
+/** One account of a run: what the bank calls it, ours, whether it is closed, its cursor at the run's start. */
+interface AccountWork {
+  account: ConnectorAccount
+  accountId: string
+  closed: boolean
+  cursor: SyncCursor
+  /** The run's today in the group's time zone. */
+  today: string
+}
+
 async function syncAccount(
   input: SyncRunInput,
   runner: ConnectorRunner,
   retry: <T>(call: () => Promise<T>) => Promise<T>,
-  account: ConnectorAccount,
-  accountId: string,
+  work: AccountWork,
   counts: SyncRunCounts,
   warnings: string[],
 ): Promise<void> {
   const { db, connection, connector, settings } = input
+  const { account, accountId, cursor, today, closed } = work
   const source = connector.manifest.id
-  const cursor = await ensureCursor(db, connection.id, accountId, account.ref)
-  const today = todayIn(settings.timeZone, input.now())
   const window = planWindow(cursor, today, {
     backfillDays: connection.backfillDays,
     overlapDays: settings.overlapDays,
@@ -251,10 +293,10 @@ async function syncAccount(
   })
   const { from, to } = window
 
-  // Balances: one call, one transaction.
+  // Balances: one call, stored with the first page of entries.
   const balances = await retry(() => runner.fetchBalances({ account, from, to }))
   const fetchedAt = input.now().toISOString()
-  const balanceRows: NewBalance[] = balances.map((b) => ({
+  let balanceRows: NewBalance[] | null = balances.map((b) => ({
     account_id: accountId,
     date: b.date,
     type: b.type,
@@ -263,8 +305,10 @@ async function syncAccount(
     fetched_at: fetchedAt,
     source,
   }))
-  if (balanceRows.length) counts.balances += await db.transaction().execute((trx) => upsertBalances(trx, balanceRows))
-  await input.heartbeat()
+  const storeBalances = async (trx: Db) => {
+    if (balanceRows?.length) counts.balances += await upsertBalances(trx, balanceRows)
+    balanceRows = null
+  }
 
   // Entries: page by page, each page and the cursor after it in one transaction.
   let pageCursor: string | null = window.resumeCursor
@@ -292,13 +336,13 @@ async function syncAccount(
         pagesDone = 0
         continue
       }
+      // The balances were fine: store them, so the figures are fresh even when the entries fail.
+      if (balanceRows?.length) await db.transaction().execute(storeBalances)
       throw e
     }
     resumed = false
     counts.pages++
-    const print = fingerprint(page)
-    const duplicate = page.transactions.length > 0 && seenPages.has(print)
-    seenPages.add(print)
+    const duplicate = page.transactions.length > 0 && !addNew(seenPages, fingerprint(page))
     pagesDone++
     const next = page.nextCursor
     if (next !== null && (seenCursors.has(next) || next === pageCursor)) {
@@ -334,13 +378,15 @@ async function syncAccount(
       })
     }
     await db.transaction().execute(async (trx) => {
+      await storeBalances(trx)
       if (rows.length) {
         const result = await upsertTransactions(trx, accountId, rows)
         counts.transactionsNew += result.inserted
         counts.transactionsUpdated += result.updated
         counts.transactionsUnchanged += result.unchanged
       }
-      await updateCursor(trx, connection.id, accountId, { windowFrom: from, windowTo: to, pageCursor: next, pagesDone })
+      if (next === null) await finishWindow(trx)
+      else await updateCursor(trx, connection.id, accountId, { windowFrom: from, windowTo: to, pageCursor: next, pagesDone })
     })
     await input.heartbeat()
     if (next === null) break
@@ -348,9 +394,8 @@ async function syncAccount(
     pageCursor = next
   }
 
-  // The window is complete: sweep vanished pending entries, check continuity, advance the cursor.
-  const lastClosed = addDays(today, -1)
-  await db.transaction().execute(async (trx) => {
+  /** The window is complete: sweep vanished pending entries, check continuity, advance the cursor. */
+  async function finishWindow(trx: Db): Promise<void> {
     if (complete) counts.pendingRemoved += await removeVanishedPending(trx, { accountId, source, from, to, keep: pendingKeys })
     const patch: Parameters<typeof updateCursor>[3] = {
       windowFrom: null,
@@ -361,8 +406,13 @@ async function syncAccount(
       lastSyncedAt: input.now().toISOString(),
       lastError: null,
     }
-    if (from <= lastClosed) {
-      const result = checkContinuity(await listContinuityInputs(trx, accountId, from, lastClosed), from, lastClosed)
+    // Checked through yesterday; a closed account only through the last day its bank closed.
+    let lastDay = addDays(today, -1)
+    const reported = closed ? await latestClosingDate(trx, accountId) : null
+    if (closed && (reported === null || reported < lastDay)) lastDay = reported ?? addDays(from, -1)
+    let settled = true
+    if (from <= lastDay) {
+      const result = checkContinuity(await listContinuityInputs(trx, accountId, from, lastDay), from, lastDay)
       if (result.breakDate === null) {
         patch.verifiedThrough = result.verifiedThrough ?? cursor.verifiedThrough
         patch.breakDate = null
@@ -379,9 +429,20 @@ async function syncAccount(
           patch.verifiedThrough = result.verifiedThrough ?? addDays(from, -1)
           patch.breakDate = result.breakDate
           patch.breakAttempts = attempts
+          settled = false
         }
       }
     }
+    // Closed: its history is complete through its last reported day, so it is not fetched again.
+    if (closed && settled) patch.closedThrough = lastDay
+    else if (!closed && cursor.closedThrough !== null) patch.closedThrough = null
     await updateCursor(trx, connection.id, accountId, patch)
-  })
+  }
+}
+
+/** Adds `value`; false when it was there already. */
+function addNew(set: Set<string>, value: string): boolean {
+  if (set.has(value)) return false
+  set.add(value)
+  return true
 }

@@ -39,6 +39,12 @@ type Ctx = ConnectorContext<CmpConfig>
 export const MAX_BALANCE_DAYS = 100
 export const MAX_DETAIL_DAYS = 100
 
+/**
+ * GB18030 is a superset of GBK: every answer is read with it (some machines slip in GB18030-only
+ * characters). A decoder without `stream` keeps nothing between calls, so one serves them all.
+ */
+const gb18030 = new TextDecoder('gb18030')
+
 /** The servlet every function code is posted to. */
 export const SERVLET_PATH = '/servlet/ICBCCMPAPIReqServlet'
 
@@ -99,11 +105,11 @@ export function xmlText(value: string): string {
   return /[&<>]/.test(value) ? value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;') : value
 }
 
-/** `<A>1</A><B>2</B>` from pairs (values escaped). */
+/** `<A>1</A><B>2</B>` from pairs (values escaped). Every request and detail record is built with it, hence the plain loop. */
 export function fields(values: Record<string, string>): string {
-  return Object.entries(values)
-    .map(([name, value]) => `<${name}>${xmlText(value)}</${name}>`)
-    .join('')
+  let xml = ''
+  for (const name in values) xml += `<${name}>${xmlText(values[name]!)}</${name}>`
+  return xml
 }
 
 const formats = new Map<string, { intl: Intl.DateTimeFormat; second: number; date: string; time: string }>()
@@ -210,8 +216,7 @@ export class CmpSession {
     url.searchParams.set('SendTime', `${date}${time}`)
     const res = await ctx.fetch(url.toString(), { method: 'POST', headers: { 'content-type': 'application/xml; charset=GBK' }, body: encodeGbk(xml) })
     if (res.status !== 200) throw errorForHttp(res, transCode, ctx.clock.now())
-    // GB18030 is a superset of GBK: read every answer with it (some machines slip in GB18030-only characters).
-    const text = new TextDecoder('gb18030').decode(new Uint8Array(await res.arrayBuffer()))
+    const text = gb18030.decode(new Uint8Array(await res.arrayBuffer()))
     return readEnvelope(text)
   }
 }

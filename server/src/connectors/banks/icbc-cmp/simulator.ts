@@ -46,6 +46,7 @@ export const CMP_BANK_CODES: Readonly<Record<string, string>> = {
 export const DEMO_BANK_IDS: readonly string[] = Object.keys(CMP_BANK_CODES)
 
 const CONNECTOR_ID = 'icbc-cmp'
+const gbk = new TextDecoder('gbk')
 const SESSION_MS = 10 * 60_000
 
 interface Tenant {
@@ -196,7 +197,7 @@ export async function startSimulator(options: DemoSimulatorOptions = {}): Promis
 
   const handle = (req: SimulatorRequest): SimulatorResponse => {
     if (req.method !== 'POST' || req.path !== SERVLET_PATH) return { status: 404, headers: { 'content-type': 'text/plain' }, body: 'Not Found' }
-    const text = new TextDecoder('gbk').decode(req.bodyBytes)
+    const text = gbk.decode(req.bodyBytes)
     let root: XmlNode
     try {
       root = parseXml(text)
