@@ -8,6 +8,7 @@ import type { RunningSimulator } from '@treasury/server/connectors/sdk/simulator
 import template from '@treasury/server/connectors/template/index'
 import { startSimulator } from '@treasury/server/connectors/template/simulator'
 import { findConnection, insertRun, listAccountConnections, listCursors, listRuns, setConnectionCredentials } from '@treasury/server/db/queries/connectors'
+import { todayIn } from '@treasury/server/services/clock'
 import { positionSummary } from '@treasury/server/services/position'
 import { callerScope, DEMO_CALLER } from '@treasury/server/services/scope'
 import { registerConnection } from '@treasury/server/services/sync/connections'
@@ -33,7 +34,7 @@ const FROM = '2026-10-21'
 const PAGE_SIZE = 10
 
 /** One bank per scenario: its own connector id, simulator (seed → its own account numbers) and connection. */
-const BANKS = ['healthy', 'down', 'slow', 'flaky', 'ratelimit', 'throttled', 'garbage', 'semantic', 'dupes', 'gaps', 'resume', 'hung', 'calm', 'lease', 'later', 'dark', 'sealed', 'scoped', 'retention'] as const
+const BANKS = ['healthy', 'down', 'slow', 'flaky', 'ratelimit', 'throttled', 'garbage', 'semantic', 'dupes', 'gaps', 'resume', 'hung', 'calm', 'lease', 'later', 'dark', 'sealed', 'scoped', 'retention', 'lapsed'] as const
 type BankName = (typeof BANKS)[number]
 
 interface Bank {
@@ -520,6 +521,36 @@ describeEachDatabase('sync engine', (kind) => {
       for (const a of closed) expect((await cursorOf(a.number)).closedThrough).toBeNull()
     } finally {
       await sim.close()
+    }
+  })
+
+  it("today's position: a bank whose syncs fail after a good one keeps its figures, listed as sync-failing with its last good sync; past days are final", async () => {
+    const [savedToday, savedNow] = [simToday, now]
+    simToday = todayIn()
+    now = new Date()
+    try {
+      const lapsed = await bank('lapsed')
+      const e = engine()
+      expect((await e.syncNow(lapsed.connectionId)).status).toBe('ok')
+      const goodSync = (await findConnection(t.db, lapsed.connectionId))!.lastSuccessAt!
+      for (const id of lapsed.accounts.values()) expect((await stale(simToday)).has(id)).toBe(false)
+
+      lapsed.sim.faults.set('down')
+      expect((await e.syncNow(lapsed.connectionId)).status).toBe('failed')
+      const flags = await stale(simToday)
+      for (const id of lapsed.accounts.values()) {
+        expect(flags.get(id)).toMatchObject({ reason: 'sync-failing', lastSyncedAt: new Date(goodSync) })
+      }
+      // Yesterday's figures were final whatever happens to the bank today.
+      const yesterday = await stale(new Date(Date.parse(`${simToday}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10))
+      for (const id of lapsed.accounts.values()) expect(yesterday.get(id)?.reason).not.toBe('sync-failing')
+
+      lapsed.sim.faults.clear()
+      expect((await e.syncNow(lapsed.connectionId)).status).toBe('ok')
+      for (const id of lapsed.accounts.values()) expect((await stale(simToday)).has(id)).toBe(false)
+    } finally {
+      simToday = savedToday
+      now = savedNow
     }
   })
 })

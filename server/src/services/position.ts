@@ -1,6 +1,7 @@
 import type { CurrencyCode, PositionSummaryInput, PositionTrendInput } from '@treasury/shared'
 import type { Db } from '../db/client.js'
 import { listDailyClosings, type AccountWithBalances } from '../db/queries/accounts.js'
+import { listAccountConnections } from '../db/queries/connectors.js'
 import { listBanks, listEntities } from '../db/queries/entities.js'
 import { listFxRatesForRange } from '../db/queries/fx.js'
 import type { EntityScope } from '../db/queries/scope.js'
@@ -10,7 +11,12 @@ import { accountsAsOf, keptWhileUnchanged, scopeKey } from './balance-snapshot.j
 import { Converter } from './conversion.js'
 import { FxTable } from '@treasury/shared'
 
-export type StaleReason = 'no-balance' | 'behind'
+/**
+ * Why a figure is not current: no balance at all; a balance older than the day it should be; or,
+ * on today's position, a balance that was current at the last good sync while every connection to
+ * its bank has failed since (so a change since then would not show).
+ */
+export type StaleReason = 'no-balance' | 'behind' | 'sync-failing'
 
 export interface StaleFigure {
   accountId: string
@@ -18,6 +24,8 @@ export interface StaleFigure {
   reason: StaleReason
   /** Date of the balance used (null when none). */
   balanceDate: string | null
+  /** For `sync-failing`: when its bank last synced successfully (null: never). */
+  lastSyncedAt?: Date | null
 }
 
 /** An account's booked balance in the reporting currency (null when no rate: then it is unconverted). */
@@ -38,7 +46,12 @@ export function valuePositions(db: Db, scope: EntityScope, currency: CurrencyCod
 
 async function computePositions(db: Db, scope: EntityScope, currency: CurrencyCode, asOf: string) {
   const expected = expectedBalanceDate(asOf)
-  const [accounts, rates] = await Promise.all([accountsAsOf(db, scope, asOf, expected), listFxRatesForRange(db, asOf, asOf)])
+  const live = asOf >= todayIn()
+  const [accounts, rates, failing] = await Promise.all([
+    accountsAsOf(db, scope, asOf, expected),
+    listFxRatesForRange(db, asOf, asOf),
+    live ? failingSyncs(db, scope) : new Map<string, Date | null>(),
+  ])
   const converter = new Converter(rates, currency, asOf)
   const valued: ValuedAccount[] = []
   const stale: StaleFigure[] = []
@@ -61,10 +74,33 @@ async function computePositions(db: Db, scope: EntityScope, currency: CurrencyCo
     if (reportedAt < oldest) oldest = reportedAt
     if (reportedAt > newest) newest = reportedAt
     if (booked.date < expected) stale.push({ accountId: account.id, asOf: new Date(reportedAt), reason: 'behind', balanceDate: booked.date })
+    else if (failing.has(account.id)) {
+      stale.push({ accountId: account.id, asOf: new Date(reportedAt), reason: 'sync-failing', balanceDate: booked.date, lastSyncedAt: failing.get(account.id)! })
+    }
     valued.push({ account, converted: converter.convert(booked.amount, account.currency as CurrencyCode) })
   }
   const freshness = { oldest: oldest === Infinity ? null : new Date(oldest), newest: newest === -Infinity ? null : new Date(newest) }
   return { valued, converter, stale, freshness }
+}
+
+/**
+ * Accounts whose every enabled bank connection failed its latest run, with when one last succeeded.
+ * An account some connection still syncs is not listed.
+ */
+async function failingSyncs(db: Db, scope: EntityScope): Promise<Map<string, Date | null>> {
+  const byAccount = new Map<string, { failing: boolean; lastSuccess: string | null }>()
+  for (const row of await listAccountConnections(db, scope)) {
+    if (!row.enabled) continue
+    const seen = byAccount.get(row.accountId) ?? { failing: true, lastSuccess: null }
+    seen.failing &&= row.lastStatus === 'failed'
+    if (row.lastSuccessAt && (!seen.lastSuccess || row.lastSuccessAt > seen.lastSuccess)) seen.lastSuccess = row.lastSuccessAt
+    byAccount.set(row.accountId, seen)
+  }
+  const failing = new Map<string, Date | null>()
+  for (const [accountId, { failing: isFailing, lastSuccess }] of byAccount) {
+    if (isFailing) failing.set(accountId, lastSuccess ? new Date(lastSuccess) : null)
+  }
+  return failing
 }
 
 /**
