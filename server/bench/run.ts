@@ -1,5 +1,6 @@
 import { benchConnectors } from './connectors.js'
 import { benchFormats } from './formats.js'
+import { benchIngest } from './ingest.js'
 import { benchPosition } from './position.js'
 
 /** `pnpm bench <name> [options]`: runs one benchmark and prints its numbers (see docs/PERFORMANCE.md). */
@@ -7,6 +8,7 @@ const benches: Record<string, (args: string[]) => Promise<void>> = {
   position: benchPosition,
   formats: benchFormats,
   connectors: benchConnectors,
+  ingest: benchIngest,
 }
 
 const [name = 'position', ...args] = process.argv.slice(2)

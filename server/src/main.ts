@@ -6,6 +6,7 @@ import { startDemoBanks } from './connectors/banks/demo.js'
 import { loadConnectorRegistry, type ConnectorRegistry } from './connectors/sdk/registry.js'
 import { registerConnection } from './services/sync/connections.js'
 import { startSyncEngine } from './services/sync/engine.js'
+import { keepWarm } from './services/balance-snapshot.js'
 import { createApp } from './app.js'
 import { ConfigError, loadEnv } from './env.js'
 import { addDays, todayIn } from './services/clock.js'
@@ -19,7 +20,9 @@ async function main(): Promise<void> {
   const registry = await loadConnectorRegistry()
   const demoBanks = env.DEMO ? await startDemo(db, registry, env.DEMO_SEED) : null
   const sync = await startSyncEngine(db, { registry, logLevel: env.LOG_LEVEL })
-  const app = createApp(db)
+  // After a sync or an import, what people were looking at is computed again before they ask.
+  const stopWarming = keepWarm(db)
+  const app = createApp(db, { importMaxBytes: env.IMPORT_MAX_BYTES })
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(env.PORT, env.HOST, () => resolve(s))
     s.once('error', reject)
@@ -27,6 +30,7 @@ async function main(): Promise<void> {
   console.log(`Treasury Cloud listening on http://${env.HOST}:${env.PORT} (${describeTarget(env.DATABASE_URL)})`)
   const stop = () => {
     server.close()
+    stopWarming()
     void sync
       .stop()
       .then(() => demoBanks?.stop())

@@ -1,9 +1,11 @@
-import { spawn } from 'node:child_process'
-import { readFile } from 'node:fs/promises'
+import { spawn, spawnSync } from 'node:child_process'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { insertRows } from '@treasury/server/db/queries/seed'
 import { countImportRows } from '@treasury/server/db/queries/statements'
+import { generateMt940 } from '@treasury/server/formats/generate'
 import { commitStatementImport, previewStatementImport } from '@treasury/server/services/statement-import'
 import { DEMO_CALLER } from '@treasury/server/services/scope'
 import { createCallerFactory } from '@treasury/server/trpc/init'
@@ -11,20 +13,25 @@ import { appRouter } from '@treasury/server/trpc/_app'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { describeEachDatabase, openTestDb, type TestDb } from '../support/databases.js'
 
-// Statement import (MT940, camt.052/053) into both databases: balances reach the dashboard's
-// queries, re-imports and intraday-then-end-of-day add nothing, a failing file writes nothing.
+// Statement import (MT940, camt.052/053/054) into both databases: balances reach the dashboard's
+// queries, re-imports and intraday-then-end-of-day add nothing, batch entries become one
+// transaction per detail, a failing file writes nothing, big files stream through the CLI.
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 const FIXTURES = path.join(here, '../fixtures/statements')
 const SERVER = path.join(here, '../../server')
 const ING_MT940 = path.join(FIXTURES, 'mt940/zilverline_mt940/ing/mt940_iban.txt')
 const CAMT053 = path.join(FIXTURES, 'camt053/dvbern_iso20022/camt053/v00104/Business Sample camt.053.001.04.xml')
+const CAMT054_BATCH = path.join(FIXTURES, 'camt054/dvbern_iso20022/camt054/v00104/camt.054-ES_P_CH0309000000250090342_38000000_0_2016052723011813.xml')
 const createCaller = createCallerFactory(appRouter)
 
 const ACC_ING = 'acc_ing_eur'
 const ACC_SEK = 'acc_seb_sek'
 const ACC_INTRADAY = 'acc_intraday'
 const INTRADAY_IBAN = 'DE89370400440532013000'
+const ACC_CHF = 'acc_postfinance_chf'
+const ACC_BIG = 'acc_big'
+const BIG_IBAN = 'DE75512108001245126199'
 
 async function seedMinimal(t: TestDb) {
   await insertRows(t.db, 'entities', [
@@ -46,6 +53,8 @@ async function seedMinimal(t: TestDb) {
     account(ACC_ING, 'bnk_ing', '0000012345', 'NL68INGB0000012345', 'EUR'),
     account(ACC_SEK, 'bnk_seb', '50000000054910000003', null, 'SEK'),
     account(ACC_INTRADAY, 'bnk_cobade', '0532013000', INTRADAY_IBAN, 'EUR'),
+    account(ACC_CHF, 'bnk_seb', '250090342', 'CH0309000000250090342', 'CHF'),
+    account(ACC_BIG, 'bnk_cobade', '1245126199', BIG_IBAN, 'EUR'),
   ])
 }
 
@@ -55,11 +64,13 @@ interface CamtEntry {
   date: string
   ref?: string
   name?: string
+  /** A batch booking: camt Btch/NbOfTxs and, when given, one TxDtls per transaction (credits). */
+  batch?: { count: number; details: { amount: string; ref: string; name: string }[] }
 }
 
-/** A small camt.052 (intraday report) or camt.053 (end-of-day statement) of one account. */
-function camt(kind: '052' | '053', o: { id: string; iban: string; created: string; balances: [string, string, string][]; entries: CamtEntry[] }): Uint8Array {
-  const [root, item] = kind === '052' ? ['BkToCstmrAcctRpt', 'Rpt'] : ['BkToCstmrStmt', 'Stmt']
+/** A small camt.052 (intraday report), camt.053 (end-of-day statement) or camt.054 (notification) of one account. */
+function camt(kind: '052' | '053' | '054', o: { id: string; iban: string; created: string; balances: [string, string, string][]; entries: CamtEntry[] }): Uint8Array {
+  const [root, item] = kind === '052' ? ['BkToCstmrAcctRpt', 'Rpt'] : kind === '053' ? ['BkToCstmrStmt', 'Stmt'] : ['BkToCstmrDbtCdtNtfctn', 'Ntfctn']
   const bal = o.balances
     .map(([type, amount, date]) => {
       const negative = amount.startsWith('-')
@@ -69,7 +80,12 @@ function camt(kind: '052' | '053', o: { id: string; iban: string; created: strin
   const ntry = o.entries
     .map((e) => {
       const negative = e.amount.startsWith('-')
-      return `<Ntry>${e.ref ? '' : ''}<Amt Ccy="EUR">${negative ? e.amount.slice(1) : e.amount}</Amt><CdtDbtInd>${negative ? 'DBIT' : 'CRDT'}</CdtDbtInd><Sts>${e.status}</Sts>${e.status === 'BOOK' ? `<BookgDt><Dt>${e.date}</Dt></BookgDt>` : ''}<ValDt><Dt>${e.date}</Dt></ValDt>${e.ref ? `<AcctSvcrRef>${e.ref}</AcctSvcrRef>` : ''}<BkTxCd><Domn><Cd>PMNT</Cd><Fmly><Cd>RCDT</Cd><SubFmlyCd>ESCT</SubFmlyCd></Fmly></Domn></BkTxCd><NtryDtls><TxDtls><RltdPties><Dbtr><Nm>${e.name ?? 'Customer'}</Nm></Dbtr></RltdPties><RmtInf><Ustrd>Invoice ${e.ref ?? 'x'}</Ustrd></RmtInf></TxDtls></NtryDtls></Ntry>`
+      const details = e.batch
+        ? `<Btch><NbOfTxs>${e.batch.count}</NbOfTxs></Btch>${e.batch.details
+            .map((d) => `<TxDtls><Refs><AcctSvcrRef>${d.ref}</AcctSvcrRef></Refs><Amt Ccy="EUR">${d.amount}</Amt><CdtDbtInd>CRDT</CdtDbtInd><RltdPties><Dbtr><Nm>${d.name}</Nm></Dbtr></RltdPties></TxDtls>`)
+            .join('')}`
+        : `<TxDtls><RltdPties><Dbtr><Nm>${e.name ?? 'Customer'}</Nm></Dbtr></RltdPties><RmtInf><Ustrd>Invoice ${e.ref ?? 'x'}</Ustrd></RmtInf></TxDtls>`
+      return `<Ntry><Amt Ccy="EUR">${negative ? e.amount.slice(1) : e.amount}</Amt><CdtDbtInd>${negative ? 'DBIT' : 'CRDT'}</CdtDbtInd><Sts>${e.status}</Sts>${e.status === 'BOOK' ? `<BookgDt><Dt>${e.date}</Dt></BookgDt>` : ''}<ValDt><Dt>${e.date}</Dt></ValDt>${e.ref ? `<AcctSvcrRef>${e.ref}</AcctSvcrRef>` : ''}<BkTxCd><Domn><Cd>PMNT</Cd><Fmly><Cd>RCDT</Cd><SubFmlyCd>ESCT</SubFmlyCd></Fmly></Domn></BkTxCd><NtryDtls>${details}</NtryDtls></Ntry>`
     })
     .join('')
   const xml = `<?xml version="1.0" encoding="UTF-8"?>
@@ -232,16 +248,91 @@ describeEachDatabase('statement import', (kind) => {
     await expect(commitStatementImport(t.db, { fileName: 'x.xml', bytes: new TextEncoder().encode(unknownBank), createUnknownUnder: 'ent_root' })).rejects.toThrow(/no bank with BIC UNKNDEFFXXX/)
   })
 
-  it('rejects an upload over the size limit with PAYLOAD_TOO_LARGE naming the limit', async () => {
-    process.env.IMPORT_MAX_BYTES = '1024'
-    try {
-      await expect(caller().imports.preview({ fileName: 'big.sta', content: base64(new Uint8Array(2048)) })).rejects.toMatchObject({
-        code: 'PAYLOAD_TOO_LARGE',
-        message: expect.stringContaining('the upload limit is 1 KB'),
+  it('rejects an upload over the size limit (IMPORT_MAX_BYTES) with PAYLOAD_TOO_LARGE naming the limit', async () => {
+    const limited = createCaller({ db: t.db, caller: DEMO_CALLER, importMaxBytes: 1024 })
+    expect(await limited.imports.limits()).toEqual({ maxBytes: 1024 })
+    expect(await caller().imports.limits()).toEqual({ maxBytes: 50 * 1024 * 1024 })
+    await expect(limited.imports.preview({ fileName: 'big.sta', content: base64(new Uint8Array(2048)) })).rejects.toMatchObject({
+      code: 'PAYLOAD_TOO_LARGE',
+      message: 'big.sta is 2 KB; the upload limit is 1 KB',
+    })
+    await expect(limited.imports.commit({ fileName: 'big.sta', content: base64(new Uint8Array(2048)) })).rejects.toMatchObject({ code: 'PAYLOAD_TOO_LARGE' })
+  })
+
+  it('the server stops with one clear line on a bad IMPORT_MAX_BYTES', () => {
+    const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+      cwd: SERVER,
+      env: { ...process.env, DATABASE_URL: t.url, IMPORT_MAX_BYTES: '50MB' },
+      encoding: 'utf8',
+      timeout: 60_000,
+    })
+    expect(result.status).toBe(1)
+    expect(result.stderr.trim()).toMatch(/^treasury-cloud: invalid configuration: IMPORT_MAX_BYTES: expected a whole number of bytes [^\n]+, got "50MB"$/)
+  })
+
+  describe('batch entries', () => {
+    const rows = (iban: string, like = '%') =>
+      t.db
+        .selectFrom('transactions as t')
+        .innerJoin('accounts as a', 'a.id', 't.account_id')
+        .select(['t.dedupe_key', 't.amount', 't.status', 't.bank_reference', 't.counterparty_name'])
+        .where('a.iban', '=', iban)
+        .where('t.dedupe_key', 'like', like)
+        .orderBy('t.dedupe_key')
+        .execute()
+
+    it('stores a real camt.054 collective credit as its 8 transactions; again changes nothing', async () => {
+      const summary = await caller().imports.commit({ fileName: 'camt054.xml', content: base64(await readFile(CAMT054_BATCH)) })
+      expect(summary.totals).toMatchObject({ entries: 1, transactions: 8, batchesSplit: 1, entriesNew: 8 })
+      const stored = await rows('CH0309000000250090342')
+      expect(stored).toHaveLength(8)
+      expect(stored.reduce((n, r) => n + BigInt(r.amount), 0n)).toBe(62000n)
+      expect(stored[1]).toMatchObject({ dedupe_key: 'ref:20160527007602769947016000000012|tx:2', amount: 2000n, bank_reference: '160527CH00T2Y4XY', counterparty_name: 'Bernasconi Maria' })
+      const before = await countImportRows(t.db)
+      const again = await caller().imports.commit({ fileName: 'camt054.xml', content: base64(await readFile(CAMT054_BATCH)) })
+      expect(again.totals).toMatchObject({ entriesNew: 0, entriesUpdated: 0, entriesDuplicate: 8 })
+      expect(await countImportRows(t.db)).toEqual(before)
+    })
+
+    it('a batch reported whole intraday, then with its details at the end of the day: the details replace it; reports again change nothing', async () => {
+      const batch = { count: 2, details: [{ amount: '60.00', ref: 'B-7a', name: 'Anna' }, { amount: '40.00', ref: 'B-7b', name: 'Bert' }] }
+      const intraday = camt('052', {
+        id: 'RPT-B', iban: INTRADAY_IBAN, created: '2026-11-25T10:00:00Z', balances: [],
+        entries: [{ amount: '100.00', status: 'BOOK', date: '2026-11-25', ref: 'B-7', batch: { count: 2, details: [] } }],
       })
-    } finally {
-      delete process.env.IMPORT_MAX_BYTES
-    }
+      expect((await commitStatementImport(t.db, { fileName: 'b052.xml', bytes: intraday })).totals).toMatchObject({ entriesNew: 1, batchesSplit: 0 })
+      const eod = camt('053', {
+        id: 'STMT-B', iban: INTRADAY_IBAN, created: '2026-11-25T22:00:00Z', balances: [['OPBD', '1005.00', '2026-11-25'], ['CLBD', '1105.00', '2026-11-25']],
+        entries: [{ amount: '100.00', status: 'BOOK', date: '2026-11-25', ref: 'B-7', batch }],
+      })
+      const split = await commitStatementImport(t.db, { fileName: 'b053.xml', bytes: eod })
+      expect(split.statements[0]!.reconciliation.ok).toBe(true)
+      expect(split.totals).toMatchObject({ batchesSplit: 1, entriesNew: 2, entriesUpdated: 1 })
+      expect((await rows(INTRADAY_IBAN, 'ref:B-7%')).map((r) => [r.dedupe_key, r.amount, r.bank_reference, r.counterparty_name])).toEqual([
+        ['ref:B-7|tx:1', 6000n, 'B-7a', 'Anna'],
+        ['ref:B-7|tx:2', 4000n, 'B-7b', 'Bert'],
+      ])
+      const before = await countImportRows(t.db)
+      await commitStatementImport(t.db, { fileName: 'b052.xml', bytes: intraday })
+      await commitStatementImport(t.db, { fileName: 'b053.xml', bytes: eod })
+      expect(await countImportRows(t.db)).toEqual(before)
+      // The day's movements still add up to the closing balance on the entry totals.
+      const day = await t.db.selectFrom('transactions').select((eb) => eb.fn.sum<bigint>('amount').as('total')).where('account_id', '=', ACC_INTRADAY).where('booking_date', '=', '2026-11-25').executeTakeFirstOrThrow()
+      expect(BigInt(day.total)).toBe(10000n)
+    })
+
+    it('pending details, then the booked batch notified whole: the details are booked, nothing is added', async () => {
+      const batch = { count: 2, details: [{ amount: '7.00', ref: 'B-8a', name: 'Carl' }, { amount: '3.00', ref: 'B-8b', name: 'Dora' }] }
+      const pending = camt('052', { id: 'RPT-P', iban: INTRADAY_IBAN, created: '2026-11-26T10:00:00Z', balances: [], entries: [{ amount: '10.00', status: 'PDNG', date: '2026-11-26', ref: 'B-8', batch }] })
+      await commitStatementImport(t.db, { fileName: 'p052.xml', bytes: pending })
+      const booked = camt('054', { id: 'NTF-P', iban: INTRADAY_IBAN, created: '2026-11-26T12:00:00Z', balances: [], entries: [{ amount: '10.00', status: 'BOOK', date: '2026-11-26', ref: 'B-8', batch: { count: 2, details: [] } }] })
+      const result = await commitStatementImport(t.db, { fileName: 'b054.xml', bytes: booked })
+      expect(result.totals).toMatchObject({ entriesNew: 0, entriesUpdated: 1 })
+      expect((await rows(INTRADAY_IBAN, 'ref:B-8%')).map((r) => [r.dedupe_key, r.status, r.amount])).toEqual([
+        ['ref:B-8|tx:1', 'booked', 700n],
+        ['ref:B-8|tx:2', 'booked', 300n],
+      ])
+    })
   })
 
   it('previews a 50 MB file within the default limit', async () => {
@@ -299,6 +390,34 @@ describeEachDatabase('statement import', (kind) => {
       expect(result.stderr).toMatch(/\[[#-]+\]\s+\d+%/)
       expect(result.stderr.trim().split('\n').at(-1)).toMatch(/^error: camt053\.v2\.wrong\.xml: /)
     })
+
+    it('streams a big file in one transaction: all of it, or nothing when its end is broken', async () => {
+      const dir = await mkdtemp(path.join(os.tmpdir(), 'treasury-import-'))
+      try {
+        // Over 5 MiB: a single file that big gets a progress bar.
+        const text = generateMt940(5.4e6).replaceAll(INTRADAY_IBAN, BIG_IBAN)
+        const entries = (text.match(/^:61:/gm) ?? []).length
+        const statements = (text.match(/^:20:/gm) ?? []).length
+        const broken = path.join(dir, 'broken.sta')
+        await writeFile(broken, `${text}:20:X\r\n:25:${BIG_IBAN}\r\n:28C:1/1\r\n:60F:C241201EUR1,00\r\n:61:garbage\r\n-\r\n`)
+        const before = await countImportRows(t.db)
+        const failed = await cli(['import', broken])
+        expect(failed.code).toBe(1)
+        expect(failed.stderr.trim().split('\n').at(-1)).toMatch(/^error: broken\.sta: mt940 line \d+: :61: /)
+        expect(await countImportRows(t.db)).toEqual(before)
+
+        const good = path.join(dir, 'good.sta')
+        await writeFile(good, text)
+        const imported = await cli(['import', good])
+        expect(imported.code).toBe(0)
+        expect(imported.stderr).toMatch(/^\[-+\]   0% 1\/1 good\.sta\n(.*\n)*\[#{30}\] 100% /)
+        expect(imported.stdout).toContain(`statements: ${statements} (${statements} imported`)
+        expect(imported.stdout).toContain(`entries: ${entries} new, 0 duplicate`)
+        expect(await countImportRows(t.db)).toMatchObject({ transactions: before.transactions + entries, statements: before.statements + statements })
+      } finally {
+        await rm(dir, { recursive: true, force: true })
+      }
+    }, 300_000)
 
     it('exits 1 with one line on bad input', async () => {
       const missing = await cli(['import', 'no/such/file.sta'])

@@ -1,10 +1,11 @@
+import { createReadStream } from 'node:fs'
 import { readdir, stat } from 'node:fs/promises'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { createDb, migrateToLatest } from '../db/client.js'
 import { loadEnv } from '../env.js'
 import { STATEMENT_FORMAT_OPTIONS, type StatementFormatOption } from '../formats/index.js'
-import { describeAccount, importParsedFile, parseImportFile, type ImportSummary } from '../services/statement-import.js'
+import { describeAccount, importStatementStream, type ImportSummary } from '../services/statement-import.js'
 import { CliUsageError, type CliCommand, type CliIo } from './command.js'
 
 const USAGE = `usage: import <file|folder> [--format ${STATEMENT_FORMAT_OPTIONS.join('|')}] [--create-under <entityId>]`
@@ -12,12 +13,16 @@ const USAGE = `usage: import <file|folder> [--format ${STATEMENT_FORMAT_OPTIONS.
 /** Files at least this big get a progress bar even on their own. */
 const LARGE_FILE_BYTES = 5 * 1024 * 1024
 
+/** Read size from disk: the parser takes the file in chunks of this many bytes. */
+const READ_CHUNK_BYTES = 1 << 16
+
 /**
  * `import <file|folder> [--format …] [--create-under <entityId>]`: ingests statement files into the
  * configured database (DATABASE_URL, as the app), each file in one transaction, and prints a
- * summary. A folder is walked recursively (hidden files and *.json/*.md skipped). A file that fails
- * to parse or import stops the run with one line on stderr and exit code 1; files imported before
- * it stay imported (importing them again changes nothing).
+ * summary. Files are streamed from disk (a file of any size is imported with bounded memory). A
+ * folder is walked recursively (hidden files and *.json/*.md skipped). A file that fails to parse
+ * or import stops the run with one line on stderr and exit code 1 and writes nothing of it; files
+ * imported before it stay imported (importing them again changes nothing).
  *
  * @example
  * pnpm cli import statements/2026-11/ --create-under ent_sh
@@ -51,15 +56,14 @@ export const command: CliCommand = {
       const bar = new ProgressBar(io, files.length > 1 || files.some((f) => f.size >= LARGE_FILE_BYTES))
       const summaries: ImportSummary[] = []
       for (const [i, file] of files.entries()) {
-        bar.update(`${i + 1}/${files.length} ${path.basename(file.path)}`, i / files.length)
-        const bytes = await io.readFile(file.path)
-        const parsedFile = parseImportFile(file.display, bytes, format)
-        const summary = await importParsedFile(db, parsedFile, {
+        const label = `${i + 1}/${files.length} ${path.basename(file.path)}`
+        bar.update(label, i / files.length)
+        const summary = await importStatementStream(db, createReadStream(file.path, { highWaterMark: READ_CHUNK_BYTES }), {
           fileName: file.display,
-          bytes,
           format,
+          totalBytes: file.size,
           createUnknownUnder: values['create-under'],
-          onProgress: ({ done, total }) => bar.update(`${i + 1}/${files.length} ${path.basename(file.path)}`, (i + (total ? done / total : 1)) / files.length),
+          onProgress: ({ bytes, totalBytes }) => bar.update(label, (i + (totalBytes ? Math.min(1, bytes / totalBytes) : 1)) / files.length),
         })
         summaries.push(summary)
       }
@@ -140,6 +144,7 @@ export function renderSummary(summaries: readonly ImportSummary[]): string {
     entriesUpdated: 0,
     entriesDuplicate: 0,
     pendingReplaced: 0,
+    batchesSplit: 0,
     balances: 0,
     warnings: 0,
     reconciliationFailures: 0,
@@ -161,7 +166,7 @@ export function renderSummary(summaries: readonly ImportSummary[]): string {
     '',
     `files: ${t.files}`,
     `statements: ${t.statements} (${t.imported} imported${t.created ? `, ${t.created} into new accounts` : ''}, ${t.statements - t.imported} of unknown accounts)`,
-    `entries: ${t.entriesNew} new, ${t.entriesDuplicate} duplicate, ${t.entriesUpdated} updated${t.pendingReplaced ? `, ${t.pendingReplaced} pending replaced` : ''}`,
+    `entries: ${t.entriesNew} new, ${t.entriesDuplicate} duplicate, ${t.entriesUpdated} updated${t.pendingReplaced ? `, ${t.pendingReplaced} pending replaced` : ''}${t.batchesSplit ? ` (${t.batchesSplit} batch entries stored as their transactions)` : ''}`,
     `balances: ${t.balances}`,
     `warnings: ${t.warnings} (${t.reconciliationFailures} statement(s) not reconciling)`,
     `unknown accounts: ${unknown.size ? [...unknown.values()].join('; ') : 'none'}`,

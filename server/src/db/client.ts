@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import SQLite from 'better-sqlite3'
-import { FileMigrationProvider, Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely'
+import { FileMigrationProvider, Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type SqliteDatabase } from 'kysely'
 import pg from 'pg'
 import type { Database } from './database.js'
 
@@ -42,12 +42,36 @@ export function createDb(target: DatabaseTarget): Db {
     // Gather planner statistics where they are missing or stale (SQLite ≥ 3.46): without them the
     // planner may scan balances by date instead of seeking by account.
     database.pragma('optimize=0x10002')
-    return new Kysely<Database>({ dialect: new SqliteDialect({ database }) })
+    return new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) })
   }
   const pool = new pg.Pool({ connectionString: target.url, max: 10, connectionTimeoutMillis: 5000 })
   // An idle client's error (e.g. the server restarting) must not crash the process.
   pool.on('error', () => {})
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+}
+
+/**
+ * Kysely's SQLite driver prepares every statement it runs; preparing a multi-row INSERT costs about
+ * as much as running it. Statements are kept by their text (the most recently used 200) and run
+ * again. Safe because the driver runs one statement at a time on its single connection.
+ */
+function withStatementCache(database: SQLite.Database, size = 200): SqliteDatabase {
+  const cache = new Map<string, SQLite.Statement>()
+  return {
+    close: () => database.close(),
+    prepare(text) {
+      let statement = cache.get(text)
+      if (statement) {
+        // Most recently used last: the first key is the one to drop.
+        cache.delete(text)
+      } else {
+        statement = database.prepare(text)
+        if (cache.size >= size) cache.delete(cache.keys().next().value!)
+      }
+      cache.set(text, statement)
+      return statement
+    },
+  }
 }
 
 export function databaseKind(db: Db): DatabaseKind {

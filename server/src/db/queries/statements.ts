@@ -39,6 +39,9 @@ export type NewStatementImport = Insertable<StatementImportsTable>
 
 const withStatementTables = (db: Db) => db.withTables<{ statement_imports: StatementImportsTable }>()
 
+/** Records per look-up and per multi-row INSERT (22 columns: 4,400 bound values). */
+const RECORDS_PER_STATEMENT = 200
+
 /**
  * Accounts whose IBAN is one of `ibans` or whose number is one of `numbers` (both compared exactly;
  * callers normalise: upper case, no spaces).
@@ -77,35 +80,65 @@ export async function insertAccount(db: Db, row: AccountRow): Promise<void> {
 }
 
 /**
- * Stores a statement record, or — the same statement imported again (same fingerprint) — updates
- * its file, counts, reconciliation, warnings and `imported_at`, keeping `id` and `first_imported_at`.
- * Returns the record's id and whether it already existed.
+ * Stores statement records, or — a statement imported before (same fingerprint) — updates its
+ * file, counts, reconciliation, warnings and `imported_at`, keeping `id` and `first_imported_at`.
+ * Set-based: one look-up of the fingerprints and one multi-row INSERT per 200 records; only records
+ * imported before are updated one by one. Returns, in the order given, each record's id and
+ * whether it already existed (a fingerprint given twice: the second one did).
+ *
+ * @example
+ * const [{ id, existed }] = await upsertStatementImports(trx, [row])
  */
-export async function upsertStatementImport(db: Db, row: NewStatementImport): Promise<{ id: string; existed: boolean }> {
+export async function upsertStatementImports(db: Db, rows: readonly NewStatementImport[]): Promise<{ id: string; existed: boolean }[]> {
   const sdb = withStatementTables(db)
-  const old = await sdb.selectFrom('statement_imports').select(['id']).where('fingerprint', '=', row.fingerprint).executeTakeFirst()
-  if (!old) {
-    await sdb.insertInto('statement_imports').values(row).execute()
-    return { id: row.id, existed: false }
+  const stored = new Map<string, string>()
+  for (let start = 0; start < rows.length; start += RECORDS_PER_STATEMENT) {
+    const fingerprints = rows.slice(start, start + RECORDS_PER_STATEMENT).map((r) => r.fingerprint)
+    const found = await sdb.selectFrom('statement_imports').select(['id', 'fingerprint']).where('fingerprint', 'in', fingerprints).execute()
+    for (const f of found) stored.set(f.fingerprint, f.id)
   }
-  await sdb
-    .updateTable('statement_imports')
-    .set({
-      file_name: row.file_name,
-      file_sha256: row.file_sha256,
-      balances: row.balances,
-      entry_count: row.entry_count,
-      entries_new: row.entries_new,
-      entries_updated: row.entries_updated,
-      entries_duplicate: row.entries_duplicate,
-      reconciliation: row.reconciliation,
-      reconciled: row.reconciled,
-      warnings: row.warnings,
-      imported_at: row.imported_at,
-    })
-    .where('id', '=', old.id)
-    .execute()
-  return { id: old.id, existed: true }
+  const out: { id: string; existed: boolean }[] = []
+  const inserts = new Map<string, NewStatementImport>()
+  const updates = new Map<string, { id: string; row: NewStatementImport }>()
+  for (const row of rows) {
+    const id = stored.get(row.fingerprint)
+    const pending = inserts.get(row.fingerprint)
+    if (id !== undefined) {
+      updates.set(row.fingerprint, { id, row })
+      out.push({ id, existed: true })
+    } else if (pending) {
+      // The same statement twice in one file: one record, with the later figures.
+      inserts.set(row.fingerprint, { ...row, id: pending.id, first_imported_at: pending.first_imported_at })
+      out.push({ id: pending.id, existed: true })
+    } else {
+      inserts.set(row.fingerprint, row)
+      out.push({ id: row.id, existed: false })
+    }
+  }
+  const fresh = [...inserts.values()]
+  for (let start = 0; start < fresh.length; start += RECORDS_PER_STATEMENT) {
+    await sdb.insertInto('statement_imports').values(fresh.slice(start, start + RECORDS_PER_STATEMENT)).execute()
+  }
+  for (const { id, row } of updates.values()) {
+    await sdb
+      .updateTable('statement_imports')
+      .set({
+        file_name: row.file_name,
+        file_sha256: row.file_sha256,
+        balances: row.balances,
+        entry_count: row.entry_count,
+        entries_new: row.entries_new,
+        entries_updated: row.entries_updated,
+        entries_duplicate: row.entries_duplicate,
+        reconciliation: row.reconciliation,
+        reconciled: row.reconciled,
+        warnings: row.warnings,
+        imported_at: row.imported_at,
+      })
+      .where('id', '=', id)
+      .execute()
+  }
+  return out
 }
 
 /** The most recently imported statement records of accounts in scope, newest first. */

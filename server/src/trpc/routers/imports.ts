@@ -2,13 +2,14 @@ import { STATEMENT_FORMATS } from '@treasury/shared'
 import { TRPCError } from '@trpc/server'
 import { z } from 'zod'
 import { listStatementImports } from '../../db/queries/statements.js'
-import { commitStatementImport, DEFAULT_MAX_IMPORT_BYTES, previewStatementImport } from '../../services/statement-import.js'
-import { router, scopedProcedure } from '../init.js'
+import { DEFAULT_IMPORT_MAX_BYTES } from '../../env.js'
+import { commitStatementImport, previewStatementImport } from '../../services/statement-import.js'
+import type { Context } from '../context.js'
+import { publicProcedure, router, scopedProcedure } from '../init.js'
 
-/** The upload limit in bytes of the decoded file: `IMPORT_MAX_BYTES`, default 50 MB. */
-export function maxImportBytes(): number {
-  const configured = Number(process.env.IMPORT_MAX_BYTES)
-  return Number.isInteger(configured) && configured > 0 ? configured : DEFAULT_MAX_IMPORT_BYTES
+/** The upload limit in bytes of the decoded file: `IMPORT_MAX_BYTES` (validated in env.ts), default 50 MB. */
+function importLimit(ctx: Context): number {
+  return ctx.importMaxBytes ?? DEFAULT_IMPORT_MAX_BYTES
 }
 
 const importFileInput = z
@@ -25,14 +26,13 @@ function formatBytes(n: number): string {
 }
 
 /** Decodes the upload; too large is PAYLOAD_TOO_LARGE naming the limit, before decoding anything. */
-function decodeUpload(input: z.infer<typeof importFileInput>): Uint8Array {
-  const limit = maxImportBytes()
+function decodeUpload(input: z.infer<typeof importFileInput>, limit: number): Uint8Array {
   const size = Buffer.byteLength(input.content, 'base64')
   if (size > limit) {
-    throw new TRPCError({
-      code: 'PAYLOAD_TOO_LARGE',
-      message: `${input.fileName} is ${formatBytes(size)}; the upload limit is ${formatBytes(limit)}`,
-    })
+    // Exact bytes when the rounded figures would read the same ("1 MB; the limit is 1 MB").
+    const exact = formatBytes(size) === formatBytes(limit)
+    const text = (n: number) => (exact ? `${n.toLocaleString('en-US')} bytes` : formatBytes(n))
+    throw new TRPCError({ code: 'PAYLOAD_TOO_LARGE', message: `${input.fileName} is ${text(size)}; the upload limit is ${text(limit)}` })
   }
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(input.content.slice(-4096)) || input.content.length % 4 === 1) {
     throw new TRPCError({ code: 'BAD_REQUEST', message: 'content: expected the file as base64' })
@@ -42,19 +42,21 @@ function decodeUpload(input: z.infer<typeof importFileInput>): Uint8Array {
 }
 
 /**
- * Statement files (MT940/MT942, camt.052/053/054, BAI2): `preview` shows what a file would import
- * (nothing written), `commit` imports it in one transaction, `recent` lists imported statements.
+ * Statement files (MT940/MT942, camt.052/053/054, BAI2): `limits` gives the upload limit, `preview`
+ * shows what a file would import (nothing written), `commit` imports it in one transaction,
+ * `recent` lists imported statements.
  */
 export const importsRouter = router({
+  limits: publicProcedure.query(({ ctx }) => ({ maxBytes: importLimit(ctx) })),
   preview: scopedProcedure.input(importFileInput).mutation(({ ctx, input }) =>
-    previewStatementImport(ctx.db, { fileName: input.fileName, bytes: decodeUpload(input), format: input.format ?? 'auto', scope: ctx.scope }),
+    previewStatementImport(ctx.db, { fileName: input.fileName, bytes: decodeUpload(input, importLimit(ctx)), format: input.format ?? 'auto', scope: ctx.scope }),
   ),
   commit: scopedProcedure
     .input(importFileInput.extend({ createUnknownUnder: z.string().min(1).max(64).optional() }))
     .mutation(({ ctx, input }) =>
       commitStatementImport(ctx.db, {
         fileName: input.fileName,
-        bytes: decodeUpload(input),
+        bytes: decodeUpload(input, importLimit(ctx)),
         format: input.format ?? 'auto',
         createUnknownUnder: input.createUnknownUnder,
         scope: ctx.scope,
