@@ -7,6 +7,7 @@ import {
   type AccountWithBalances,
   type DirectoryAccount,
 } from '../db/queries/accounts.js'
+import { listBanks, listEntities } from '../db/queries/entities.js'
 import { readDataVersion, readMasterDataVersion } from '../db/queries/meta.js'
 import type { EntityScope } from '../db/queries/scope.js'
 
@@ -98,22 +99,40 @@ export function scopeKey(scope: EntityScope): string {
   return scope.paths.join('|')
 }
 
-const directories = new WeakMap<Db, { version: bigint; accounts: Promise<readonly DirectoryAccount[]> }>()
+const masterAnswers = new WeakMap<Db, { version: bigint; answers: Map<string, Promise<unknown>> }>()
 
 /**
- * Every account with its company's path and region, kept until member companies, banks or accounts
- * change (the master-data version, moved by database triggers). Bank syncs write balances and
- * transactions, not master data, so after a sync only the balances are read again.
+ * The answer kept under `key` while master data (member companies, banks, accounts) is unchanged:
+ * the master-data version is moved by database triggers on those tables. Bank syncs write balances
+ * and transactions, never master data, so these answers outlive every sync.
  */
-async function accountDirectory(db: Db): Promise<readonly DirectoryAccount[]> {
+async function keptWhileMasterUnchanged<T>(db: Db, key: string, compute: () => Promise<T>): Promise<T> {
   const version = await readMasterDataVersion(db)
-  const known = directories.get(db)
-  if (known && known.version === version) return known.accounts
-  const accounts = listAccountDirectory(db)
-  const entry = { version, accounts }
-  directories.set(db, entry)
-  accounts.catch(() => directories.get(db) === entry && directories.delete(db))
-  return accounts
+  let kept = masterAnswers.get(db)
+  if (!kept || kept.version !== version) masterAnswers.set(db, (kept = { version, answers: new Map() }))
+  const answers = kept.answers
+  let answer = answers.get(key) as Promise<T> | undefined
+  if (!answer) {
+    const computing = compute()
+    answers.set(key, (answer = computing))
+    computing.catch(() => answers.get(key) === computing && answers.delete(key))
+  }
+  return answer
+}
+
+/** Every account with its company's path and region (closed ones too), kept while master data is unchanged. */
+function accountDirectory(db: Db): Promise<readonly DirectoryAccount[]> {
+  return keptWhileMasterUnchanged(db, 'accounts', () => listAccountDirectory(db))
+}
+
+/** The scope's member companies by path, kept while master data is unchanged (shared: do not change). */
+export function entitiesInScope(db: Db, scope: EntityScope) {
+  return keptWhileMasterUnchanged(db, `entities|${scopeKey(scope)}`, () => listEntities(db, scope))
+}
+
+/** Every bank, kept while master data is unchanged (shared: do not change). */
+export function allBanks(db: Db) {
+  return keptWhileMasterUnchanged(db, 'banks', () => listBanks(db))
 }
 
 /**

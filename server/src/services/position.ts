@@ -2,12 +2,11 @@ import type { CurrencyCode, PositionSummaryInput, PositionTrendInput } from '@tr
 import type { Db } from '../db/client.js'
 import { listDailyClosings, type AccountWithBalances } from '../db/queries/accounts.js'
 import { listAccountConnections } from '../db/queries/connectors.js'
-import { listBanks, listEntities } from '../db/queries/entities.js'
 import { listFxRatesForRange } from '../db/queries/fx.js'
 import type { EntityScope } from '../db/queries/scope.js'
 import { listDailyFlows } from '../db/queries/transactions.js'
 import { addDays, eachDay, todayIn } from './clock.js'
-import { accountsAsOf, keptWhileUnchanged, scopeKey } from './balance-snapshot.js'
+import { accountsAsOf, allBanks, entitiesInScope, keptWhileUnchanged, scopeKey } from './balance-snapshot.js'
 import { Converter } from './conversion.js'
 import { FxTable } from '@treasury/shared'
 
@@ -169,11 +168,11 @@ async function groupKeyer(db: Db, scope: EntityScope, groupBy: PositionSummaryIn
     case 'region':
       return (a) => ({ key: a.regionCode, label: a.regionNameZh, labelEn: a.regionNameEn })
     case 'bank': {
-      const banks = new Map((await listBanks(db)).map((b) => [b.id, b]))
+      const banks = new Map((await allBanks(db)).map((b) => [b.id, b]))
       return (a) => ({ key: a.bankId, label: banks.get(a.bankId)?.name_zh ?? a.bankId, labelEn: banks.get(a.bankId)?.name_en ?? a.bankId })
     }
     case 'entity': {
-      const entities = await listEntities(db, scope)
+      const entities = await entitiesInScope(db, scope)
       const byId = new Map(entities.map((e) => [e.id, e]))
       // A scope root's own accounts form its own row; everything deeper rolls up to the root's child.
       const depthOf = new Map(scope.paths.map((p) => [p, p.split('/').filter(Boolean).length - 1]))
@@ -210,7 +209,7 @@ export interface TreeNode {
 /** The member-company tree of the scope with own and rolled-up balances in the reporting currency. */
 export async function entityTree(db: Db, scope: EntityScope, currency: CurrencyCode, asOfInput?: string) {
   const asOf = asOfInput ?? todayIn()
-  const [entities, position] = await Promise.all([listEntities(db, scope), valuePositions(db, scope, currency, asOf)])
+  const [entities, position] = await Promise.all([entitiesInScope(db, scope), valuePositions(db, scope, currency, asOf)])
   const nodes = new Map<string, TreeNode>()
   for (const e of entities) {
     nodes.set(e.id, {
