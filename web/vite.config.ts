@@ -1,4 +1,7 @@
+import { readFileSync, writeFileSync } from 'node:fs'
+import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { gzipSync } from 'node:zlib'
 import VueI18nPlugin from '@intlify/unplugin-vue-i18n/vite'
 import vue from '@vitejs/plugin-vue'
 import Components from 'unplugin-vue-components/vite'
@@ -9,13 +12,14 @@ import { defineConfig } from 'vitest/config'
 const api = 'http://127.0.0.1:3000'
 
 /**
- * Lets the browser fetch the landing route's code (the overview and what it imports) together
- * with the entry instead of after it: without this, the route's chunk is only requested once the
- * entry has run and the router has matched — a waterfall on the first view's critical path.
+ * Lets the browser fetch the app's code and the landing route's (the overview and what it imports)
+ * together with the entry instead of after it. The entry only starts the first view's requests and
+ * then imports the app, which matches the route and imports the view: without these links each
+ * step would wait for the one before — a waterfall on the first view's critical path.
  */
-function preloadLandingRoute(routeModule: string): Plugin {
+function preloadFirstView(modules: string[]): Plugin {
   return {
-    name: 'treasury:preload-landing-route',
+    name: 'treasury:preload-first-view',
     apply: 'build',
     transformIndexHtml: {
       order: 'post',
@@ -23,8 +27,6 @@ function preloadLandingRoute(routeModule: string): Plugin {
         const bundle = ctx.bundle
         if (!bundle) return html
         const chunks = Object.values(bundle).flatMap((c) => (c.type === 'chunk' ? [c] : []))
-        const route = chunks.find((c) => c.facadeModuleId?.endsWith(routeModule))
-        if (!route) throw new Error(`preloadLandingRoute: no chunk for ${routeModule}`)
         const files = new Set<string>()
         const css = new Set<string>()
         const walk = (file: string) => {
@@ -34,12 +36,35 @@ function preloadLandingRoute(routeModule: string): Plugin {
           for (const sheet of chunk.viteMetadata?.importedCss ?? []) css.add(sheet)
           for (const dep of chunk.imports) walk(dep)
         }
-        walk(route.fileName)
+        for (const module of modules) {
+          const chunk = chunks.find((c) => c.facadeModuleId?.endsWith(module))
+          if (!chunk) throw new Error(`preloadFirstView: no chunk for ${module}`)
+          walk(chunk.fileName)
+        }
         return [
           ...[...files].filter((f) => !html.includes(f)).map((f) => ({ tag: 'link', attrs: { rel: 'modulepreload', crossorigin: true, href: `/${f}` }, injectTo: 'head' as const })),
-          ...[...css].filter((f) => !html.includes(f)).map((f) => ({ tag: 'link', attrs: { rel: 'preload', as: 'style', href: `/${f}` }, injectTo: 'head' as const })),
+          // crossorigin like the stylesheet links Vite's loader adds, or the browser cannot use the preload and fetches the sheet again.
+          ...[...css].filter((f) => !html.includes(f)).map((f) => ({ tag: 'link', attrs: { rel: 'preload', as: 'style', crossorigin: true, href: `/${f}` }, injectTo: 'head' as const })),
         ]
       },
+    },
+  }
+}
+
+/**
+ * Writes a gzip copy next to each built script and style sheet (`x.js.gz`), which the server sends
+ * as is to browsers that accept gzip instead of compressing the file again on every visit.
+ */
+function precompress(): Plugin {
+  return {
+    name: 'treasury:precompress',
+    apply: 'build',
+    writeBundle(options, bundle) {
+      for (const file of Object.keys(bundle)) {
+        if (!/\.(js|css)$/.test(file)) continue
+        const target = path.join(options.dir!, file)
+        writeFileSync(`${target}.gz`, gzipSync(readFileSync(target), { level: 9 }))
+      }
     },
   }
 }
@@ -62,7 +87,8 @@ export default defineConfig({
       dts: 'src/components.d.ts',
       dirs: [],
     }),
-    preloadLandingRoute('/src/views/overview/OverviewView.vue'),
+    preloadFirstView(['/src/app.ts', '/src/views/overview/OverviewView.vue']),
+    precompress(),
   ],
   resolve: {
     alias: { '@': fileURLToPath(new URL('./src', import.meta.url)) },

@@ -11,7 +11,7 @@
  * Run from the repository root:  server/node_modules/.bin/tsx tests/e2e/bench-first-view.ts [runs]
  * (BENCH_URL=http://127.0.0.1:3000 measures a server that is already running instead of starting one.)
  */
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { cpus, loadavg } from 'node:os'
 import path from 'node:path'
 import { gzipSync } from 'node:zlib'
@@ -34,7 +34,7 @@ function gzipKb(file: string): number {
   return gzipSync(readFileSync(path.join(webDist, file))).length / 1024
 }
 
-/** Entry chunk + the overview route's chunk + all their static imports, as built. */
+/** Entry chunk + the app it loads + the overview route's chunk + all their static imports, as built. */
 function staticFirstView(): { files: string[]; kb: number } {
   const manifest = JSON.parse(readFileSync(path.join(webDist, '.vite', 'manifest.json'), 'utf8')) as Record<string, ManifestChunk>
   const seen = new Set<string>()
@@ -44,9 +44,12 @@ function staticFirstView(): { files: string[]; kb: number } {
     for (const dep of manifest[key]!.imports ?? []) walk(dep)
   }
   const entry = Object.keys(manifest).find((k) => manifest[k]!.isEntry)
+  // The entry starts the first view's requests, then imports the app (src/app.ts), which routes to the overview.
+  const app = Object.keys(manifest).find((k) => k.endsWith('src/app.ts'))
   const overview = Object.keys(manifest).find((k) => k.endsWith('OverviewView.vue'))
-  if (!entry || !overview) throw new Error('manifest has no entry or no OverviewView chunk')
+  if (!entry || !app || !overview) throw new Error('manifest has no entry, app or OverviewView chunk')
   walk(entry)
+  walk(app)
   walk(overview)
   const files = [...seen].map((k) => manifest[k]!.file)
   return { files, kb: files.reduce((sum, f) => sum + gzipKb(f), 0) }
@@ -89,11 +92,12 @@ async function measure(url: string, options: { record?: Recording; replay?: Reco
     const drawnMs = Number(await page.evaluate(`performance.getEntriesByName('tc:first-view-drawn')[0].startTime`))
     // Scripts whose download started before the overview was drawn (the browser's own record).
     const scripts = (await page.evaluate(
-      `performance.getEntriesByType('resource').filter((e) => e.startTime <= ${drawnMs} && new URL(e.name).pathname.endsWith('.js')).map((e) => new URL(e.name).pathname)`,
-    )) as string[]
+      `performance.getEntriesByType('resource').filter((e) => e.startTime <= ${drawnMs} && new URL(e.name).pathname.endsWith('.js')).map((e) => [new URL(e.name).pathname, e.encodedBodySize])`,
+    )) as [string, number][]
     const ready = await page.locator('[data-testid="overview"][data-ready="true"]').count()
     if (ready !== 1) throw new Error('the first view drawn was not the overview')
-    const jsKb = scripts.reduce((sum, p) => sum + gzipKb(p.replace(/^\//, '')), 0)
+    // Sized like the static count (gzip of the built file); a server with another build (BENCH_URL): as sent.
+    const jsKb = scripts.reduce((sum, [p, sent]) => sum + (existsSync(path.join(webDist, p)) ? gzipKb(p.replace(/^\//, '')) : sent / 1024), 0)
     return { drawnMs, jsKb, scripts: scripts.length, api }
   } finally {
     await browser.close()
@@ -107,7 +111,8 @@ async function main() {
   let url = process.env.BENCH_URL?.trim()
   if (!url) {
     ensureSpaBuilt()
-    server = await startServer()
+    // The demo backfill takes a minute on a quiet machine and several on a busy one.
+    server = await startServer({ timeoutMs: 600_000 })
     url = server.url
   }
   try {
@@ -130,7 +135,7 @@ async function main() {
         '',
         '| measure | result | target | met |',
         '|---|---|---|---|',
-        row('JS for the first view, gzipped (entry + overview route, static imports)', `${fixed.kb.toFixed(1)} KB in ${fixed.files.length} files`, `≤ ${TARGET_KB} KB`, fixed.kb <= TARGET_KB),
+        row('JS for the first view, gzipped (entry + app + overview route, static imports)', `${fixed.kb.toFixed(1)} KB in ${fixed.files.length} files`, `≤ ${TARGET_KB} KB`, fixed.kb <= TARGET_KB),
         row('JS fetched before the overview was drawn, gzipped (median)', `${median(js).toFixed(1)} KB in ${results[0]!.scripts} files`, `≤ ${TARGET_KB} KB`, median(js) <= TARGET_KB),
         row('Navigation → overview fully drawn (median)', `${Math.round(median(drawn))} ms`, `≤ ${TARGET_MS} ms`, median(drawn) <= TARGET_MS),
         row('Navigation → overview fully drawn (worst)', `${Math.round(Math.max(...drawn))} ms`, `≤ ${TARGET_MS} ms`, Math.max(...drawn) <= TARGET_MS),

@@ -100,8 +100,13 @@ describe.skipIf(!run)('dashboard in Chromium', () => {
     await waitDrawn(page)
     const select = page.locator('.el-select[data-testid="currency-select"]')
     await select.waitFor({ timeout: 15_000 })
+    // Both pickers load after the first view is drawn; once the date picker has replaced its
+    // stand-in too, the top bar no longer shifts under the pointer.
+    await page.locator('button[data-testid="asof-picker"]').waitFor({ state: 'detached', timeout: 15_000 })
     await select.click()
-    await page.locator('.el-select-dropdown__item:visible').filter({ hasText: exactly('USD') }).click()
+    const usd = page.locator('.el-select-dropdown__item:visible').filter({ hasText: exactly('USD') })
+    await usd.waitFor()
+    await usd.click()
     await page.waitForURL(/[?&]currency=USD/)
     const summary = await api.position.summary.query({ currency: 'USD', groupBy: 'currency' })
     const expected = formatMoney(summary.total, 'USD', 'zh-CN')
@@ -192,6 +197,52 @@ describe.skipIf(!run)('dashboard in Chromium', () => {
     await page.locator('[data-nav="overview"]').click()
     await waitDrawn(page)
     await screenshot(page, 'overview-elderly')
+    await page.close()
+  }, STEP)
+
+  it('switches to the dark theme, keeps it after a reload and draws the overview dark', async () => {
+    const { page } = await freshPage('/settings')
+    const background = () => page.evaluate('getComputedStyle(document.body).backgroundColor') as Promise<string>
+    const light = await background()
+    await page.locator('[data-testid="settings-theme"]').getByText('深色').click()
+    await page.locator('html.dark').waitFor({ state: 'attached' })
+    await page.reload()
+    // Applied before the app starts (no flash of the light theme), and kept.
+    await page.locator('html.dark').waitFor({ state: 'attached' })
+    const dark = await background()
+    expect(dark).not.toBe(light)
+    // A dark page: its background is darker than its text.
+    const luminance = (css: string) => {
+      const [r, g, b] = css.match(/\d+(\.\d+)?/g)!.map(Number)
+      return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!
+    }
+    expect(luminance(dark)).toBeLessThan(luminance(String(await page.evaluate('getComputedStyle(document.body).color'))))
+    await page.locator('[data-nav="overview"]').click()
+    await waitDrawn(page)
+    const panel = String(await page.evaluate(`getComputedStyle(document.querySelector('[data-testid="trend-panel"]')).backgroundColor`))
+    expect(luminance(panel)).toBeLessThan(80)
+    await page.locator('[data-testid="trend-panel"] canvas').waitFor()
+    await screenshot(page, 'overview-dark')
+    await page.close()
+  }, STEP)
+
+  it('keeps the accounts table’s page in the URL', async () => {
+    const { page } = await freshPage('/accounts')
+    const rows = page.locator('[data-testid="accounts-table"] tbody tr')
+    await rows.first().waitFor({ timeout: 30_000 })
+    const firstOfPage1 = await text(rows.first())
+    await page.locator('[data-testid="accounts-pager"] .el-pager li', { hasText: exactly('2') }).click()
+    await page.waitForURL(/[?&]page=2(&|$)/)
+    await page.locator('[data-testid="accounts-pager"] .el-pager li.is-active', { hasText: exactly('2') }).waitFor()
+    const firstOfPage2 = await text(rows.first())
+    expect(firstOfPage2).not.toBe(firstOfPage1)
+    // A reload (or a colleague with the link) opens the same page.
+    await page.reload()
+    await page.locator('[data-testid="accounts-pager"] .el-pager li.is-active', { hasText: exactly('2') }).waitFor({ timeout: 30_000 })
+    expect(await text(rows.first())).toBe(firstOfPage2)
+    // Another filter starts again on the first page.
+    await page.locator('input[data-testid="accounts-search"], [data-testid="accounts-search"] input').fill('CNY')
+    await page.waitForURL((url) => url.searchParams.get('q') === 'CNY' && !url.searchParams.has('page'))
     await page.close()
   }, STEP)
 

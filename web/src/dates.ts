@@ -3,9 +3,18 @@ export const GROUP_TIME_ZONE = 'Asia/Shanghai'
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/
 
+// Creating a formatter with a time zone is slow (it loads the zone's rules); formatting is not.
+const formatters = new Map<string, Intl.DateTimeFormat>()
+function formatter(locale: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = `${locale}|${JSON.stringify(options)}`
+  let cached = formatters.get(key)
+  if (!cached) formatters.set(key, (cached = new Intl.DateTimeFormat(locale, options)))
+  return cached
+}
+
 /** Today as YYYY-MM-DD in the group's time zone. */
 export function todayInGroup(now: Date = new Date()): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: GROUP_TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now)
+  return formatter('en-CA', { timeZone: GROUP_TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now)
 }
 
 /** True for a real calendar date written YYYY-MM-DD (2025-02-30 is not). */
@@ -26,7 +35,7 @@ export function formatTimestamp(value: Date | string | null | undefined, locale:
   if (!value) return '—'
   const date = typeof value === 'string' ? new Date(value) : value
   if (Number.isNaN(date.getTime())) return '—'
-  return new Intl.DateTimeFormat(locale === 'en' ? 'en-GB' : 'zh-CN', {
+  return formatter(locale === 'en' ? 'en-GB' : 'zh-CN', {
     timeZone: GROUP_TIME_ZONE,
     year: 'numeric',
     month: '2-digit',

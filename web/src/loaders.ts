@@ -1,11 +1,10 @@
 import type { RouteLocationNormalized } from 'vue-router'
-import { todayInGroup } from '@/dates'
+import { overviewRequests } from '@/first-view-data'
 import { useAccountsStore } from '@/stores/accounts'
 import { usePositionStore } from '@/stores/position'
 import { useReferenceStore } from '@/stores/reference'
 import { useSettingsStore } from '@/stores/settings'
 import { useTransactionsStore } from '@/stores/transactions'
-import { parseGlobalQuery } from '@/url-state'
 
 /**
  * Starts a route's requests as soon as navigation begins, while its code is still downloading
@@ -15,11 +14,8 @@ import { parseGlobalQuery } from '@/url-state'
 export function startRouteData(to: RouteLocationNormalized): void {
   void useReferenceStore().ensure()
   if (to.name !== 'overview') return
-  const { state } = parseGlobalQuery(to.query)
-  const currency = state.currency ?? useSettingsStore().currency
-  const reportDate = state.asOf ?? todayInGroup()
-  const scope = { currency, reportDate, asOf: state.asOf, entityId: state.entityId }
-  void usePositionStore().loadOverview(scope)
-  void useAccountsStore().list.load({ entityId: state.entityId, asOf: state.asOf })
-  void useTransactionsStore().day.load({ date: reportDate, entityId: state.entityId })
+  const requests = overviewRequests(to.query, useSettingsStore().currency)
+  void usePositionStore().loadOverview(requests.scope)
+  void useAccountsStore().list.load(requests.accounts)
+  void useTransactionsStore().largest.load(requests.largest)
 }

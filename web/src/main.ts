@@ -1,16 +1,9 @@
-import { createPinia } from 'pinia'
-import { createApp } from 'vue'
-import App from './App.vue'
-import { createAppI18n } from './i18n'
-import { createAppRouter } from './router'
-import { useSettingsStore } from './stores/settings'
+import { prefetchLanding } from './first-view-data'
 import 'element-plus/theme-chalk/dark/css-vars.css'
 import './styles/main.css'
 
-const app = createApp(App)
-const pinia = createPinia()
-app.use(pinia)
-const settings = useSettingsStore(pinia)
-app.use(createAppI18n(settings.locale))
-app.use(createAppRouter())
-app.mount('#app')
+// The entry is small on purpose: it starts the landing page's requests first, so the server works
+// on them while the browser is still loading and running the framework (which the HTML preloads
+// alongside this file), then mounts the app.
+prefetchLanding(window.location)
+void import('./app').then(({ mountApp }) => mountApp('#app'))

@@ -77,6 +77,14 @@ describe('page parameters', () => {
     expect(parseAccountFilters({ sort: 'colour:up' }).issues).toEqual([{ param: 'sort', value: 'colour:up', reason: 'choice' }])
   })
 
+  it('keeps the accounts table’s page (the first page is the default, not written)', () => {
+    expect(parseAccountFilters({ page: '3' }).state).toEqual({ page: 3 })
+    expect(parseAccountFilters({ page: '1' })).toEqual({ state: {}, issues: [] })
+    for (const bad of ['0', '-2', '2.5', '02', 'two']) {
+      expect(parseAccountFilters({ page: bad })).toEqual({ state: {}, issues: [{ param: 'page', value: bad, reason: 'page' }] })
+    }
+  })
+
   it('validates the parameters of the page being entered', () => {
     expect(parseAreaQuery('transactions', { dir: 'x' })).toHaveLength(1)
     expect(parseAreaQuery(undefined, { dir: 'x' })).toEqual([])

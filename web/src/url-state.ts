@@ -14,7 +14,7 @@ import { isIsoDate } from './dates'
 /** A query as vue-router gives it: a value, null (present without value) or repeated values. */
 export type RawQuery = Record<string, string | null | (string | null)[] | undefined>
 
-export type IssueReason = 'currency' | 'date' | 'id' | 'choice' | 'amount' | 'range' | 'repeated' | 'text' | 'unknown'
+export type IssueReason = 'currency' | 'date' | 'id' | 'choice' | 'amount' | 'page' | 'range' | 'repeated' | 'text' | 'unknown'
 
 export interface QueryIssue {
   param: string
@@ -30,6 +30,8 @@ interface Parsed<T> {
 const ID = /^[A-Za-z0-9_.:-]{1,64}$/
 /** Decimal amount in major units as typed by a person: "10000", "2500.5". */
 const DECIMAL = /^\d{1,15}(\.\d{1,3})?$/
+/** A page number: 1, 2, … (no sign, no leading zero). */
+const PAGE = /^[1-9]\d{0,5}$/
 
 class Reader {
   readonly issues: QueryIssue[] = []
@@ -68,6 +70,9 @@ class Reader {
   }
   amount(param: string): string | undefined {
     return this.check(param, 'amount', (v) => (DECIMAL.test(v) ? v : undefined))
+  }
+  page(param: string): number | undefined {
+    return this.check(param, 'page', (v) => (PAGE.test(v) ? Number(v) : undefined))
   }
   text(param: string, max = 100): string | undefined {
     return this.check(param, 'text', (v) => {
@@ -163,6 +168,8 @@ export interface AccountFilters {
   q?: string
   stale?: boolean
   sort?: { key: AccountSortKey; order: 'asc' | 'desc' }
+  /** Page of the table (1 when absent). */
+  page?: number
 }
 
 export function parseAccountFilters(query: RawQuery): Parsed<AccountFilters> {
@@ -188,7 +195,9 @@ export function parseAccountFilters(query: RawQuery): Parsed<AccountFilters> {
   if (region) state.region = region
   if (q) state.q = q
   if (stale) state.stale = true
+  const page = r.page('page')
   if (sort) state.sort = sort
+  if (page && page > 1) state.page = page
   return { state, issues: r.issues }
 }
 

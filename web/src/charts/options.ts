@@ -49,13 +49,27 @@ export function sharePercent(part: bigint, whole: bigint): string {
   return `${sign}${tenths / 10n}.${tenths % 10n}%`
 }
 
+/**
+ * The page's font stack (--tc-font in styles/main.css). Charts draw on a canvas, where a font
+ * cannot `inherit`: an invalid family makes the canvas keep its default 10px font, so labels
+ * would ignore the size asked for (and stay small in 适老模式).
+ */
+const CHART_FONT_FAMILY =
+  "-apple-system, BlinkMacSystemFont, 'Segoe UI', 'PingFang SC', 'Hiragino Sans GB', 'Microsoft YaHei', 'Noto Sans CJK SC', 'Noto Sans SC', 'Source Han Sans SC', system-ui, sans-serif"
+
 function textStyle(look: ChartLook) {
   return {
     fontSize: look.elderly ? 16 : 12,
     color: look.dark ? '#e5e7eb' : look.elderly ? '#000000' : '#374151',
-    fontFamily: 'inherit',
+    fontFamily: CHART_FONT_FAMILY,
   }
 }
+
+/**
+ * No entry animation: a chart appears drawn at once (sooner, and calmer to read); changes to a
+ * drawn chart (another currency, grouping or company) still move to their new values.
+ */
+const ANIMATION = { animationDuration: 0, animationDurationUpdate: 200 } as const
 
 function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!)
@@ -96,8 +110,7 @@ export function breakdownOption(rows: readonly BreakdownRow[], currency: string,
   const ordered = [...rows].reverse()
   const text = textStyle(look)
   return {
-    animationDuration: 300,
-    animationDurationUpdate: 200,
+    ...ANIMATION,
     // The panel draws the background (the dark theme would paint its own).
     backgroundColor: 'transparent',
     aria: aria(look, `${title}: ${rows.map((r) => `${r.label} ${formatMoney(r.amount, currency, look.locale)}`).join('; ')}`),
@@ -171,8 +184,7 @@ export function trendOption(points: readonly TrendPointInput[], currency: string
   const money = (v: bigint) => escapeHtml(formatMoney(v, currency, look.locale))
   const outflowOf = (p: TrendPointInput) => (p.outflow > 0n ? -p.outflow : p.outflow)
   return {
-    animationDuration: 300,
-    animationDurationUpdate: 200,
+    ...ANIMATION,
     // The panel draws the background (the dark theme would paint its own).
     backgroundColor: 'transparent',
     aria: aria(look, `${labels.closing}: ${points.length} days`),
@@ -260,8 +272,7 @@ export function balanceHistoryOption(
   const text = textStyle(look)
   const hasAvailable = points.some((p) => p.available !== null)
   return {
-    animationDuration: 300,
-    animationDurationUpdate: 200,
+    ...ANIMATION,
     // The panel draws the background (the dark theme would paint its own).
     backgroundColor: 'transparent',
     aria: aria(look, `${labels.booked}: ${points.length} days`),

@@ -3,6 +3,13 @@ import { computed } from 'vue'
 import { formatTimestamp } from '@/dates'
 import { useSettingsStore } from '@/stores/settings'
 
+const counters = new Map<string, Intl.NumberFormat>()
+function countFormat(locale: Locale): Intl.NumberFormat {
+  let cached = counters.get(locale)
+  if (!cached) counters.set(locale, (cached = new Intl.NumberFormat(locale)))
+  return cached
+}
+
 /** Formatting in the person's language: money from bigint minor units, timestamps in the group's time zone. */
 export function useFormat() {
   const settings = useSettingsStore()
@@ -17,6 +24,6 @@ export function useFormat() {
       return amount < 0n ? `−${text}` : amount > 0n ? `+${text}` : text
     },
     time: (value: Date | string | null | undefined) => formatTimestamp(value, locale.value),
-    count: (n: number) => new Intl.NumberFormat(locale.value).format(n),
+    count: (n: number) => countFormat(locale.value).format(n),
   }
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { account, summary, transaction } from '@/test/fixtures'
+import { account, summary } from '@/test/fixtures'
 import { change, convertWithRates, formatBasisPoints } from './fx'
-import { closingOn, computeKpis, largestMovements } from './kpis'
+import { closingOn, computeKpis } from './kpis'
 
 const usd = { currency: 'USD' as const, rate: '7.1234567890', rateDate: '2026-11-27', source: 'PBOC' }
 
@@ -36,21 +36,6 @@ describe('computeKpis', () => {
     expect(kpis).toMatchObject({ banks: 2, accounts: 3, entities: 2, stale: 1, missingAvailable: 1 })
     expect(kpis.available).toBe(900_00n + 712_35n)
     expect(kpis.booked).toBe(1_000_000_00n) // the server's total, never recomputed here
-  })
-})
-
-describe('largestMovements', () => {
-  it('ranks by converted absolute amount and puts unconvertible ones last', () => {
-    const items = [
-      transaction(1, { amount: 500_00n }),
-      transaction(2, { amount: -100_00n, currency: 'USD' }), // ¥712.35
-      transaction(3, { amount: 999_999_00n, currency: 'EUR' }), // no rate
-      transaction(4, { amount: -600_00n }),
-    ]
-    const ranked = largestMovements(items, 'CNY', [usd], 3)
-    expect(ranked.map((r) => r.item.id)).toEqual(['2', '4', '1'])
-    expect(ranked[0]!.converted).toBe(-712_35n)
-    expect(largestMovements(items, 'CNY', [usd]).at(-1)!.converted).toBeNull()
   })
 })
 

@@ -47,34 +47,6 @@ export function computeKpis(summary: PositionSummary, accounts: readonly Account
   }
 }
 
-/** A transaction ranked by its size in the reporting currency (null when its currency has no rate). */
-export interface RankedMovement<T> {
-  item: T
-  converted: bigint | null
-}
-
-/** The largest movements by absolute converted amount, unconvertible ones last (by their own amount). */
-export function largestMovements<T extends { amount: bigint; currency: string }>(
-  items: readonly T[],
-  reporting: string,
-  rates: Parameters<typeof convertWithRates>[3],
-  limit = 8,
-): RankedMovement<T>[] {
-  const abs = (v: bigint) => (v < 0n ? -v : v)
-  return items
-    .map((item) => ({ item, converted: convertWithRates(item.amount, item.currency, reporting, rates) }))
-    .sort((a, b) => {
-      if (a.converted === null || b.converted === null) {
-        if (a.converted !== b.converted) return a.converted === null ? 1 : -1
-        return abs(b.item.amount) > abs(a.item.amount) ? 1 : abs(b.item.amount) < abs(a.item.amount) ? -1 : 0
-      }
-      const x = abs(a.converted)
-      const y = abs(b.converted)
-      return x === y ? 0 : y > x ? 1 : -1
-    })
-    .slice(0, limit)
-}
-
 /**
  * The closing balance of a day from the trend (null when the day is not in it), for "change vs the
  * previous day's close" and "vs the close 30 days ago".

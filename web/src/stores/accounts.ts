@@ -1,12 +1,11 @@
 import { defineStore } from 'pinia'
 import { api } from '@/api/client'
+import { fetchAccountList } from '@/api/queries'
 import { createResource } from './resource'
 
 /** Accounts with their balances: the scoped list (table, KPI counts), one account and its history. */
 export const useAccountsStore = defineStore('accounts', () => {
-  const list = createResource((a: { entityId?: string | undefined; asOf?: string | undefined }) =>
-    api().accounts.list.query({ entityId: a.entityId, asOf: a.asOf }),
-  )
+  const list = createResource(fetchAccountList)
   const detail = createResource((a: { accountId: string; asOf?: string | undefined }) =>
     api().accounts.get.query({ accountId: a.accountId, asOf: a.asOf }),
   )

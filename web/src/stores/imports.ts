@@ -1,13 +1,19 @@
 import { defineStore } from 'pinia'
-import { ref } from 'vue'
+import { computed, ref } from 'vue'
 import { api, errorMessage, type ApiClient } from '@/api/client'
 
 export type ImportSummary = Awaited<ReturnType<ApiClient['imports']['preview']['mutate']>>
 export type ImportStatement = ImportSummary['statements'][number]
 export type ImportFormat = NonNullable<Parameters<ApiClient['imports']['preview']['mutate']>[0]['format']>
 
-/** The server's default upload limit; the server enforces its own (PAYLOAD_TOO_LARGE names it). */
-export const MAX_IMPORT_BYTES = 50 * 1024 * 1024
+/** The server's default upload limit, until it has said its own (`imports.limits`; it enforces it too). */
+export const DEFAULT_MAX_IMPORT_BYTES = 50 * 1024 * 1024
+
+/** "50 MB", "1.5 MB", "200 KB": a file size or limit for people. */
+export function formatFileSize(bytes: number): string {
+  if (bytes >= 1024 * 1024) return `${Number((bytes / 1024 / 1024).toFixed(1))} MB`
+  return `${Math.max(1, Math.ceil(bytes / 1024))} KB`
+}
 
 /** A browser File (or Blob) as base64, without the data-URL prefix. */
 export function fileToBase64(file: Blob): Promise<string> {
@@ -24,7 +30,8 @@ export function fileToBase64(file: Blob): Promise<string> {
 
 /**
  * The statement import page: one chosen file, its preview (nothing written), then the commit.
- * Errors are kept as text for the page; a new file clears preview, result and error.
+ * Errors are kept as text for the page; a new file clears preview, result and error. A file over
+ * the server's upload limit is refused here, before it is read or sent.
  */
 export const useImportsStore = defineStore('imports', () => {
   const file = ref<File | null>(null)
@@ -34,16 +41,31 @@ export const useImportsStore = defineStore('imports', () => {
   const result = ref<ImportSummary | null>(null)
   const busy = ref<'preview' | 'commit' | null>(null)
   const error = ref<string | null>(null)
-  /** Set when the chosen file is over the limit (the page shows it with the limit). */
-  const tooLarge = ref(false)
+  /** The upload limit in bytes (IMPORT_MAX_BYTES on the server). */
+  const maxBytes = ref(DEFAULT_MAX_IMPORT_BYTES)
+  /** The chosen file is over the limit (the page shows it with the limit). */
+  const tooLarge = computed(() => file.value !== null && file.value.size > maxBytes.value)
   let content: Promise<string> | null = null
+  let limitsAsked: Promise<void> | null = null
+
+  /** Asks the server for its upload limit (once); on failure the default stays and the server still enforces its own. */
+  function loadLimits(): Promise<void> {
+    limitsAsked ??= api()
+      .imports.limits.query()
+      .then((limits) => {
+        maxBytes.value = limits.maxBytes
+      })
+      .catch(() => {
+        limitsAsked = null
+      })
+    return limitsAsked
+  }
 
   function choose(next: File | null) {
     file.value = next
     preview.value = null
     result.value = null
     error.value = null
-    tooLarge.value = next !== null && next.size > MAX_IMPORT_BYTES
     content = null
   }
 
@@ -86,5 +108,5 @@ export const useImportsStore = defineStore('imports', () => {
     choose(null)
   }
 
-  return { file, format, createUnder, preview, result, busy, error, tooLarge, choose, runPreview, runCommit, reset }
+  return { file, format, createUnder, preview, result, busy, error, maxBytes, tooLarge, loadLimits, choose, runPreview, runCommit, reset }
 })

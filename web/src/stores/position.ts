@@ -1,21 +1,9 @@
-import type { CurrencyCode } from '@treasury/shared'
 import { defineStore } from 'pinia'
 import { computed } from 'vue'
-import { api } from '@/api/client'
-import { addDays } from '@/dates'
+import { fetchSummary, fetchTrend, type PositionScope } from '@/api/queries'
 import { createResource } from './resource'
 
-/** The scope and day every overview figure is for. */
-export interface PositionScope {
-  currency: CurrencyCode
-  /** The day the figures are for (YYYY-MM-DD). */
-  reportDate: string
-  /** Sent to the server only when the person chose a day (otherwise the server's today). */
-  asOf?: string | undefined
-  entityId?: string | undefined
-}
-
-export const TREND_DAYS = 90
+export { TREND_DAYS, type PositionScope } from '@/api/queries'
 
 /**
  * The consolidated position: the summary behind the KPI cards (grouped by currency, with the FX
@@ -25,12 +13,8 @@ export const TREND_DAYS = 90
  * those rates, so the rows match `position.summary` to the minor unit, without a request each.
  */
 export const usePositionStore = defineStore('position', () => {
-  const summary = createResource((s: PositionScope) =>
-    api().position.summary.query({ currency: s.currency, groupBy: 'currency', asOf: s.asOf, entityId: s.entityId }),
-  )
-  const trend = createResource((s: PositionScope) =>
-    api().position.trend.query({ currency: s.currency, from: addDays(s.reportDate, -(TREND_DAYS - 1)), to: s.reportDate, entityId: s.entityId }),
-  )
+  const summary = createResource(fetchSummary)
+  const trend = createResource(fetchTrend)
 
   /** FX rates behind the figures on screen (the summary's), for the rates dialog. */
   const fx = computed(() => summary.data.value?.fx ?? [])

@@ -1,14 +1,15 @@
 import { defineStore } from 'pinia'
 import { computed } from 'vue'
-import { api, type BankRef, type EntityRef } from '@/api/client'
+import type { BankRef, EntityRef } from '@/api/client'
+import { fetchBanks, fetchEntities } from '@/api/queries'
 import { createResource } from './resource'
 import { useSettingsStore } from './settings'
 
 /** Master data that labels figures: banks and member companies (loaded once per visit). */
 export const useReferenceStore = defineStore('reference', () => {
   const settings = useSettingsStore()
-  const banks = createResource(() => api().reference.banks.query(), { maxAgeMs: Infinity })
-  const entities = createResource(() => api().reference.entities.query(), { maxAgeMs: Infinity })
+  const banks = createResource(fetchBanks, { maxAgeMs: Infinity })
+  const entities = createResource(fetchEntities, { maxAgeMs: Infinity })
 
   const bankById = computed(() => new Map<string, BankRef>((banks.data.value ?? []).map((b) => [b.id, b])))
   const entityById = computed(() => new Map<string, EntityRef>((entities.data.value ?? []).map((e) => [e.id, e])))

@@ -1,5 +1,8 @@
 import { ref, shallowRef, type Ref, type ShallowRef } from 'vue'
 import { errorMessage } from '@/api/client'
+import { argsKey } from '@/api/prefetch'
+
+export { argsKey }
 
 /**
  * One panel's worth of remote data: its value, loading flag and error, loaded by arguments.
@@ -20,17 +23,6 @@ export interface Resource<A, T> {
   load(args: A, options?: { force?: boolean }): Promise<void>
   retry(): Promise<void>
   reset(): void
-}
-
-/** Stable key of arguments (bigint-safe, key order independent for flat objects). */
-export function argsKey(args: unknown): string {
-  return JSON.stringify(args, (_key, value: unknown) => {
-    if (typeof value === 'bigint') return `${value}n`
-    if (value && typeof value === 'object' && !Array.isArray(value)) {
-      return Object.fromEntries(Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => a.localeCompare(b)))
-    }
-    return value
-  })
 }
 
 export function createResource<A, T>(

@@ -1,6 +1,7 @@
 import { defineStore } from 'pinia'
 import { ref, shallowRef } from 'vue'
 import { api, errorMessage, type TransactionItem } from '@/api/client'
+import { fetchLargest } from '@/api/queries'
 import { argsKey, createResource } from './resource'
 
 /** What the transactions list is filtered by (amounts in minor units, bounds on the absolute amount). */
@@ -77,13 +78,10 @@ export function createTransactionFeed(pageSize = PAGE_SIZE) {
 
 export type TransactionFeed = ReturnType<typeof createTransactionFeed>
 
-/** Transactions: the main list, an account page's list, and the day's movements on the overview. */
+/** Transactions: the main list, an account page's list, and the day's largest movements on the overview. */
 export const useTransactionsStore = defineStore('transactions', () => {
   const feed = createTransactionFeed()
   const accountFeed = createTransactionFeed()
-  /** All of one day's transactions in scope (one page of up to 500), for "largest movements". */
-  const day = createResource((a: { date: string; entityId?: string | undefined }) =>
-    api().transactions.list.query({ from: a.date, to: a.date, entityId: a.entityId, limit: PAGE_SIZE }),
-  )
-  return { feed, accountFeed, day }
+  const largest = createResource(fetchLargest)
+  return { feed, accountFeed, largest }
 })
