@@ -256,8 +256,14 @@ export async function entityTree(db: Db, scope: EntityScope, currency: CurrencyC
  * Day by day from..to: the closing balance (each account's latest closing on or before the day,
  * carried forward over days a bank did not report) and the booked inflow and outflow, each day
  * converted at that day's rate. Amounts in a currency without a rate are reported per day, unconverted.
+ * Kept while the data is unchanged (services/balance-snapshot.ts).
  */
-export async function positionTrend(db: Db, scope: EntityScope, input: PositionTrendInput) {
+export function positionTrend(db: Db, scope: EntityScope, input: PositionTrendInput) {
+  const key = `trend|${input.currency}|${input.from}|${input.to}|${input.bankId ?? ''}|${scopeKey(scope)}`
+  return keptWhileUnchanged(db, key, () => computeTrend(db, scope, input))
+}
+
+async function computeTrend(db: Db, scope: EntityScope, input: PositionTrendInput) {
   const filter = { bankId: input.bankId }
   const [closings, flows, rates] = await Promise.all([
     listDailyClosings(db, scope, input.from, input.to, filter),
