@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs'
 import path from 'node:path'
 import { POSITION_GROUP_BY } from '@treasury/shared'
 import { createDb, migrateToLatest, refreshStatistics } from '../src/db/client.js'
-import { listAccountsWithBalances } from '../src/db/queries/accounts.js'
+import { bookedBalancesOf, listAccountDirectory } from '../src/db/queries/accounts.js'
 import { isDatabaseEmpty } from '../src/db/queries/meta.js'
 import { seedDemo } from '../src/demo/index.js'
 import { callerScope, DEMO_CALLER } from '../src/services/scope.js'
@@ -53,8 +53,13 @@ export async function benchPosition(args: string[]): Promise<void> {
   const write = () => db.insertInto('app_meta').values({ key: 'bench.touched', value: String(process.hrtime.bigint()) })
     .onConflict((oc) => oc.column('key').doUpdateSet({ value: (eb) => eb.ref('excluded.value') })).execute()
 
-  const bare = await measure(() => listAccountsWithBalances(db, scope, asOf, {}, asOf), runs)
-  console.log(`bare SQL (balances of every account as of ${asOf}): ${describe(bare)}`)
+  // The SQL a summary runs: after a bank sync only the day's booked balances; after a change of
+  // master data also the account directory.
+  const directory = (await listAccountDirectory(db)).filter((a) => a.status !== 'closed')
+  const bare = await measure(() => bookedBalancesOf(db, scope, directory, asOf, asOf), runs)
+  console.log(`bare SQL, the day's booked balance of every account: ${describe(bare)}`)
+  const bareWithDirectory = await measure(async () => bookedBalancesOf(db, scope, await listAccountDirectory(db), asOf, asOf), runs)
+  console.log(`bare SQL, the same with the account directory: ${describe(bareWithDirectory)}`)
   const cold = await measure(async () => {
     await write()
     return caller.position.summary({ currency: 'CNY', groupBy: 'entity', asOf })

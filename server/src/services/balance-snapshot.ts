@@ -1,10 +1,12 @@
 import type { Db } from '../db/client.js'
 import {
   attachBalances,
+  bookedBalancesOf,
   listAccountDirectory,
   listAccountsWithBalances,
   type AccountFilter,
   type AccountWithBalances,
+  type BookedPoint,
   type DirectoryAccount,
 } from '../db/queries/accounts.js'
 import { listBanks, listEntities } from '../db/queries/entities.js'
@@ -152,10 +154,34 @@ export async function accountsAsOf(
 ): Promise<readonly AccountWithBalances[]> {
   if (filter.accountId) return listAccountsWithBalances(db, scope, asOf, filter, recentFrom)
   const accounts = await keptWhileUnchanged(db, `accounts|${asOf}|${recentFrom}|${scopeKey(scope)}`, async () => {
-    const inScope = (await accountDirectory(db)).filter((a) => a.status !== 'closed' && scope.paths.some((p) => a.entityPath.startsWith(p)))
-    return attachBalances(db, scope, inScope, asOf, recentFrom)
+    return attachBalances(db, scope, inScope(await accountDirectory(db), scope), asOf, recentFrom)
   })
   const { bankId, currency, type } = filter
   if (!bankId && !currency && !type) return accounts
   return accounts.filter((a) => (!bankId || a.bankId === bankId) && (!currency || a.currency === currency) && (!type || a.type === type))
+}
+
+/** Accounts in scope (closed ones left out) with only their booked balance as of `asOf`. */
+export interface BookedPositions {
+  accounts: readonly DirectoryAccount[]
+  /** `booked[i]` belongs to `accounts[i]` (null: no balance on or before `asOf`). */
+  booked: readonly (BookedPoint | null)[]
+}
+
+/**
+ * What a cash position is built on: every account in scope with its booked balance as of `asOf`
+ * (see `bookedBalancesOf`), kept while the data is unchanged like `accountsAsOf`.
+ *
+ * @example
+ * const { accounts, booked } = await bookedAsOf(db, scope, '2026-11-26', '2026-11-25')
+ */
+export function bookedAsOf(db: Db, scope: EntityScope, asOf: string, recentFrom: string): Promise<BookedPositions> {
+  return keptWhileUnchanged(db, `booked|${asOf}|${recentFrom}|${scopeKey(scope)}`, async () => {
+    const accounts = inScope(await accountDirectory(db), scope)
+    return { accounts, booked: await bookedBalancesOf(db, scope, accounts, asOf, recentFrom) }
+  })
+}
+
+function inScope(directory: readonly DirectoryAccount[], scope: EntityScope): DirectoryAccount[] {
+  return directory.filter((a) => a.status !== 'closed' && scope.paths.some((p) => a.entityPath.startsWith(p)))
 }

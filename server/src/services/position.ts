@@ -1,12 +1,12 @@
 import type { CurrencyCode, PositionSummaryInput, PositionTrendInput } from '@treasury/shared'
 import type { Db } from '../db/client.js'
-import { listDailyClosings, type AccountWithBalances } from '../db/queries/accounts.js'
+import { listDailyClosings, type BookedPoint, type DirectoryAccount } from '../db/queries/accounts.js'
 import { listAccountConnections } from '../db/queries/connectors.js'
 import { listFxRatesForRange } from '../db/queries/fx.js'
 import type { EntityScope } from '../db/queries/scope.js'
 import { listDailyFlows } from '../db/queries/transactions.js'
 import { addDays, eachDay, todayIn } from './clock.js'
-import { accountsAsOf, allBanks, entitiesInScope, keptWhileUnchanged, scopeKey } from './balance-snapshot.js'
+import { allBanks, bookedAsOf, entitiesInScope, keptWhileUnchanged, scopeKey } from './balance-snapshot.js'
 import { Converter } from './conversion.js'
 import { FxTable } from '@treasury/shared'
 
@@ -29,7 +29,8 @@ export interface StaleFigure {
 
 /** An account's booked balance in the reporting currency (null when no rate: then it is unconverted). */
 export interface ValuedAccount {
-  account: AccountWithBalances
+  account: DirectoryAccount
+  booked: BookedPoint
   converted: bigint | null
 }
 
@@ -46,8 +47,8 @@ export function valuePositions(db: Db, scope: EntityScope, currency: CurrencyCod
 async function computePositions(db: Db, scope: EntityScope, currency: CurrencyCode, asOf: string) {
   const expected = expectedBalanceDate(asOf)
   const live = asOf >= todayIn()
-  const [accounts, rates, failing] = await Promise.all([
-    accountsAsOf(db, scope, asOf, expected),
+  const [{ accounts, booked: bookedOf }, rates, failing] = await Promise.all([
+    bookedAsOf(db, scope, asOf, expected),
     listFxRatesForRange(db, asOf, asOf),
     live ? failingSyncs(db, scope) : new Map<string, Date | null>(),
   ])
@@ -63,8 +64,9 @@ async function computePositions(db: Db, scope: EntityScope, currency: CurrencyCo
   }
   let oldest = Infinity
   let newest = -Infinity
-  for (const account of accounts) {
-    const booked = account.booked
+  for (let i = 0; i < accounts.length; i++) {
+    const account = accounts[i]!
+    const booked = bookedOf[i]
     if (!booked) {
       stale.push({ accountId: account.id, asOf: null, reason: 'no-balance', balanceDate: null })
       continue
@@ -76,7 +78,7 @@ async function computePositions(db: Db, scope: EntityScope, currency: CurrencyCo
     else if (failing.has(account.id)) {
       stale.push({ accountId: account.id, asOf: new Date(reportedAt), reason: 'sync-failing', balanceDate: booked.date, lastSyncedAt: failing.get(account.id)! })
     }
-    valued.push({ account, converted: converter.convert(booked.amount, account.currency as CurrencyCode) })
+    valued.push({ account, booked, converted: converter.convert(booked.amount, account.currency as CurrencyCode) })
   }
   const freshness = { oldest: oldest === Infinity ? null : new Date(oldest), newest: newest === -Infinity ? null : new Date(newest) }
   return { valued, converter, stale, freshness }
@@ -127,12 +129,12 @@ export async function positionSummary(db: Db, scope: EntityScope, input: Positio
 
   const rows = new Map<string, SummaryRow & { currencies: Map<CurrencyCode, bigint> }>()
   let total = 0n
-  for (const { account, converted } of valued) {
+  for (const { account, booked, converted } of valued) {
     const { key, label, labelEn } = keyOf(account)
     let row = rows.get(key)
     if (!row) rows.set(key, (row = { key, label, labelEn, amount: 0n, byCurrency: [], accounts: 0, currencies: new Map() }))
     const currency = account.currency as CurrencyCode
-    row.currencies.set(currency, (row.currencies.get(currency) ?? 0n) + account.booked!.amount)
+    row.currencies.set(currency, (row.currencies.get(currency) ?? 0n) + booked.amount)
     row.accounts += 1
     if (converted !== null) {
       row.amount += converted
@@ -156,7 +158,7 @@ export async function positionSummary(db: Db, scope: EntityScope, input: Positio
   }
 }
 
-type Keyer = (account: AccountWithBalances) => { key: string; label: string; labelEn: string }
+type Keyer = (account: DirectoryAccount) => { key: string; label: string; labelEn: string }
 
 /** How an account is bucketed for a `groupBy`; by entity the rows are the scope's top-level companies. */
 async function groupKeyer(db: Db, scope: EntityScope, groupBy: PositionSummaryInput['groupBy']): Promise<Keyer> {

@@ -9,12 +9,16 @@ export interface AccountFilter {
   accountId?: string | undefined
 }
 
-/** A balance as found for an account on or before a day. */
-export interface BalancePoint {
+/** A booked balance as a position needs it: its day, type (CLBD or ITBD), amount and report time. */
+export interface BookedPoint {
   date: string
   type: string
   amount: bigint
   reportedAt: string
+}
+
+/** A balance as found for an account on or before a day, with when and where we fetched it. */
+export interface BalancePoint extends BookedPoint {
   fetchedAt: string
   source: string
 }
@@ -194,8 +198,42 @@ export async function attachBalances(
   return [...accounts.values()]
 }
 
+/**
+ * Only the booked balance as of `asOf` of each of `accounts` (all inside `scope`), in the same order:
+ * what a position needs, in a third of the values `attachBalances` reads (same fast path and seek).
+ */
+export async function bookedBalancesOf(
+  db: Db,
+  scope: EntityScope,
+  directory: readonly DirectoryAccount[],
+  asOf: string,
+  recentFrom: string = asOf,
+): Promise<(BookedPoint | null)[]> {
+  const recent =
+    directory.length === 0
+      ? []
+      : await db
+          .selectFrom('balances as b')
+          .select(['b.account_id', 'b.date', 'b.type', 'b.amount', 'b.reported_at'])
+          .where('b.date', '>=', recentFrom)
+          .where('b.date', '<=', asOf)
+          .where('b.type', 'in', ['CLBD', 'ITBD'])
+          .execute()
+  const booked = new Map<string, BookedPoint>()
+  for (const b of recent) {
+    booked.set(b.account_id, later(booked.get(b.account_id) ?? null, { date: b.date, type: b.type, amount: b.amount, reportedAt: b.reported_at }))
+  }
+  const missing = directory.filter((a) => !booked.has(a.id)).map((a) => a.id)
+  for (let i = 0; i < missing.length; i += 500) {
+    for (const found of await seekBalances(db, scope, asOf, { accountIds: missing.slice(i, i + 500) })) {
+      if (found.booked) booked.set(found.id, found.booked)
+    }
+  }
+  return directory.map((a) => booked.get(a.id) ?? null)
+}
+
 /** The later of two balances of one kind; on the same day the closing (CL…) beats the interim (IT…). */
-function later(current: BalancePoint | null, candidate: BalancePoint): BalancePoint {
+function later<P extends BookedPoint>(current: P | null, candidate: P): P {
   if (!current || candidate.date > current.date) return candidate
   if (candidate.date < current.date) return current
   return candidate.type.startsWith('CL') ? candidate : current
