@@ -16,8 +16,8 @@ import { percentile } from './stats.js'
  * (process.cpuUsage, which also counts the garbage collector's helper threads).
  * Targets: MT940 ≥ 50 MB/s, camt.053 ≥ 25 MB/s, bounded memory on a 500 MB file.
  *
- *   tsx bench/formats.ts [--mb 20] [--runs 5] [--size 500]      (--name=value works too)
- *   --mb    size of the in-memory files    --runs  measured runs (after 2 warm-up runs)
+ *   tsx bench/formats.ts [--mb 20] [--runs 5] [--warmup 2] [--size 500]      (--name=value works too)
+ *   --mb    size of the in-memory files    --runs  measured runs    --warmup  runs before them
  *   --size  MB of the MT940 file streamed from disk (0: skip)
  */
 
@@ -88,6 +88,7 @@ async function benchFormat(
   bytes: Uint8Array,
   format: 'mt940' | 'camt053',
   runs: number,
+  warmup: number,
   other?: (sample: Sample) => Promise<void>,
 ): Promise<void> {
   const entries = countEntries(parseStatementFile(bytes, format))
@@ -97,7 +98,7 @@ async function benchFormat(
     parseStatementStream(chunked(bytes), format, {}, () => {
       // The consumer keeps nothing: statements are garbage as soon as they are handed over.
     })
-  for (let i = 0; i < 2; i++) {
+  for (let i = 0; i < warmup; i++) {
     parseStatementFile(bytes, format)
     await stream()
   }
@@ -171,6 +172,7 @@ export async function benchFormats(args: string[]): Promise<void> {
   const megabytes = option(args, 'mb', 20)
   const runs = option(args, 'runs', 5)
   const bigSize = option(args, 'size', 500)
+  const warmup = option(args, 'warmup', 2)
   const encoder = new TextEncoder()
   console.log(`statement parsers: node ${process.version}, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} (wall times suffer on a busy machine; CPU times less)`)
 
@@ -182,10 +184,10 @@ export async function benchFormats(args: string[]): Promise<void> {
   const { Parser } = require('mt940js') as Mt940js
   const other = new Parser()
   const otherEntries = other.parse(mtText).reduce((n, s) => n + s.transactions.length, 0)
-  for (let i = 0; i < 2; i++) other.parse(mtText)
+  for (let i = 0; i < warmup; i++) other.parse(mtText)
   const ours: Sample[] = []
   const theirs: Sample[] = []
-  await benchFormat('MT940', mtBytes, 'mt940', runs, async (sample) => {
+  await benchFormat('MT940', mtBytes, 'mt940', runs, warmup, async (sample) => {
     ours.push(sample)
     theirs.push(await timed(() => other.parse(mtText)))
   })
@@ -198,7 +200,8 @@ export async function benchFormats(args: string[]): Promise<void> {
   )
 
   const camtBytes = encoder.encode(generateCamt053(megabytes * 1e6))
-  await benchFormat('camt.053', camtBytes, 'camt053', runs)
+  await benchFormat('camt.053', camtBytes, 'camt053', runs, warmup)
+  console.log(`load average at the end ${loadavg().map((l) => l.toFixed(1)).join(' ')}`)
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -1,31 +1,16 @@
-import { currencyExponent, isCurrencyCode, MoneyFormatError, parseMinor } from '@treasury/shared'
+import { isCurrencyCode, iso4217Exponent, MoneyFormatError, parseMinor } from '@treasury/shared'
 
 /**
- * Minor-unit exponents of ISO 4217 codes that statements name but the treasury's own currency
- * table (shared/currencies.ts) does not list: the rest of the active ISO 4217 list plus the legacy
- * euro-area codes old MT940 files still carry (e.g. DEM). A code in neither table is rejected
- * rather than guessed.
+ * Exponent of `code` or undefined when it is not an ISO 4217 code we know: the product's ISO 4217
+ * table (shared/currencies.ts) holds the treasury's own currencies and the rest of the list,
+ * including the legacy euro-area codes old MT940 files still carry (e.g. DEM). A code in neither is
+ * rejected rather than guessed.
+ *
+ * @example
+ * statementCurrencyExponent('RON') // 2
  */
-const EXTRA_EXPONENTS: Readonly<Record<string, number>> = (() => {
-  const table: Record<string, number> = {}
-  const two =
-    'AFN ALL AMD ANG AOA ARS AWG AZN BAM BBD BDT BGN BMD BND BOB BSD BTN BWP BYN BZD CDF COP CRC CUP CVE ' +
-    'DOP DZD EGP ERN ETB FJD FKP GEL GHS GIP GMD GTQ GYD HNL HTG IRR JMD KES KGS KHR KPW KYD KZT LAK LBP ' +
-    'LKR LRD LSL MAD MDL MGA MKD MMK MNT MRU MUR MVR MWK MZN NAD NGN NIO NPR PAB PEN PGK PKR RON RSD SBD ' +
-    'SCR SDG SHP SLE SLL SOS SRD SSP STN SVC SYP SZL TJS TMT TOP TTD TZS UAH UYU UZS VES WST XCD XCG YER ' +
-    'ZMW ZWG ZWL DEM FRF NLG ATS FIM IEP'
-  for (const code of two.split(' ')) table[code] = 2
-  for (const code of 'BIF DJF GNF KMF PYG RWF VUV XPF UYI ITL ESP'.split(' ')) table[code] = 0
-  table.IQD = 3
-  table.CLF = 4
-  table.UYW = 4
-  return table
-})()
-
-/** Exponent of `code` or undefined when it is not an ISO 4217 code we know. */
 export function statementCurrencyExponent(code: string): number | undefined {
-  if (isCurrencyCode(code)) return currencyExponent(code)
-  return Object.hasOwn(EXTRA_EXPONENTS, code) ? EXTRA_EXPONENTS[code] : undefined
+  return iso4217Exponent(code)
 }
 
 const DECIMAL = /^([+-])?(\d+)(?:[.,](\d*))?$/

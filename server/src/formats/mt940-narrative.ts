@@ -8,37 +8,64 @@
  * dialects are read with the line breaks removed.
  */
 
-import { intern, isDigit, isSpace, ownCopy, trimmedSlice } from './chars.js'
+import { intern, isDigit, isSpace, ownCopy, RangeCache, sampleHash, trimmedSlice } from './chars.js'
 
+/** What a :86: says; a field the text does not give is undefined. */
 export interface Narrative {
   /** German GVC (Geschäftsvorfallcode), e.g. "166". */
-  code?: string
-  remittance?: string
-  endToEnd?: string
-  customer?: string
-  name?: string
-  account?: string
-  agent?: string
-  returnReason?: string
+  code: string | undefined
+  remittance: string | undefined
+  endToEnd: string | undefined
+  customer: string | undefined
+  name: string | undefined
+  account: string | undefined
+  agent: string | undefined
+  returnReason: string | undefined
 }
 
-export function parseNarrative(text: string): Narrative {
+/** A narrative with every field undefined (one shape for all, filled in place by {@link parseNarrative}). */
+export function emptyNarrative(): Narrative {
+  return {
+    code: undefined,
+    remittance: undefined,
+    endToEnd: undefined,
+    customer: undefined,
+    name: undefined,
+    account: undefined,
+    agent: undefined,
+    returnReason: undefined,
+  }
+}
+
+/**
+ * Reads a :86: text into `into` (cleared first; the parser passes the same object for every entry,
+ * which saves an object per entry) and returns it.
+ *
+ * @example
+ * parseNarrative('166?00GUTSCHRIFT?20SVWZ+Rechnung 42?32Muster GmbH').remittance // 'Rechnung 42'
+ */
+export function parseNarrative(text: string, into: Narrative = emptyNarrative()): Narrative {
+  into.code = into.remittance = into.endToEnd = into.customer = into.name = into.account = into.agent = into.returnReason = undefined
   const firstBreak = text.indexOf('\n')
-  if (firstBreak < 0) return parseJoined(text, text)
+  if (firstBreak < 0) {
+    parseJoined(text, text, into)
+    return into
+  }
   // Most German banks wrap :86: right before a sub-field ("…?22…\n?30…"): then the sub-fields can be
   // read off the text as it is, each ending before the line break, and no joined copy is made.
   const separator = gvcSeparator(text)
-  if (separator >= 0 && breaksBeforeMarks(text, firstBreak, separator)) return parseGvc(text, gvcCode, separator, true)
-  return parseJoined(text.replaceAll('\n', ''), text)
+  if (separator >= 0 && breaksBeforeMarks(text, firstBreak, separator)) parseGvc(text, gvcCode, separator, true, into)
+  else parseJoined(text.replaceAll('\n', ''), text, into)
+  return into
 }
 
-function parseJoined(joined: string, text: string): Narrative {
+function parseJoined(joined: string, text: string, narrative: Narrative): void {
   const separator = gvcSeparator(joined)
-  if (separator >= 0) return parseGvc(joined, gvcCode, separator, false)
+  if (separator >= 0) return parseGvc(joined, gvcCode, separator, false, narrative)
   const trimmed = joined.trimStart()
-  if (trimmed.startsWith('/') && /\/(TRTP|CNTP|REMI|EREF|IBAN|NAME|BENM|ORDP)\//.test(trimmed)) return parseSlashKeys(trimmed)
+  if (trimmed.startsWith('/') && /\/(TRTP|CNTP|REMI|EREF|IBAN|NAME|BENM|ORDP)\//.test(trimmed)) return parseSlashKeys(trimmed, narrative)
   const free = text.indexOf('\n') >= 0 ? text.split('\n').map((l) => l.trim()).filter(Boolean).join(' ') : text.trim()
-  return free ? { remittance: free } : {}
+  if (free) narrative.remittance = free
 }
 
 /** The GVC code found by the last {@link gvcSeparator}. */
@@ -83,7 +110,8 @@ const GVC_CODES: string[] = []
 const slotStart = new Int32Array(100).fill(-1)
 const slotEnd = new Int32Array(100)
 const slotRepeated: (string | undefined)[] = new Array<string | undefined>(100).fill(undefined)
-const used: number[] = []
+const used = new Int32Array(100)
+let usedCount = 0
 
 function slot(joined: string, key: number): string | undefined {
   const repeated = slotRepeated[key]
@@ -99,10 +127,23 @@ function trimmedSlot(joined: string, key: number): string | undefined {
   return start < 0 ? undefined : trimmedSlice(joined, start, slotEnd[key]!)
 }
 
+/** Counterparty BICs and accounts: the same few come back again and again. */
+const PARTIES = new RangeCache(4096, 40)
+
+/** {@link trimmedSlot} through {@link PARTIES}. */
+function sharedSlot(joined: string, key: number): string | undefined {
+  let start = slotStart[key]!
+  if (start < 0 || slotRepeated[key] !== undefined) return trimmedSlot(joined, key)
+  let end = slotEnd[key]!
+  while (start < end && isSpace(joined.charCodeAt(start))) start++
+  while (end > start && isSpace(joined.charCodeAt(end - 1))) end--
+  return start < end ? PARTIES.get(joined, start, end) : undefined
+}
+
 function storeSlot(joined: string, key: number, start: number, end: number, breaks: boolean): void {
   if (breaks && end > start && joined.charCodeAt(end - 1) === 0x0a) end--
   if (slotStart[key]! < 0) {
-    used.push(key)
+    used[usedCount++] = key
     slotStart[key] = start
     slotEnd[key] = end
   } else {
@@ -114,7 +155,7 @@ function storeSlot(joined: string, key: number, start: number, end: number, brea
  * Sub-fields `?NN…` (or `>NN…`), scanned by hand: this runs for every German entry. `joined` is the
  * :86: without line breaks, or (`breaks`) with breaks that each end a sub-field: those are left out.
  */
-function parseGvc(joined: string, code: string, separatorCode: number, breaks: boolean): Narrative {
+function parseGvc(joined: string, code: string, separatorCode: number, breaks: boolean, narrative: Narrative): void {
   const length = joined.length
   // One pass: a mark is the separator and two digits; a sub-field runs to the next mark.
   let key = -1
@@ -132,15 +173,15 @@ function parseGvc(joined: string, code: string, separatorCode: number, breaks: b
     i += 2
   }
   if (key >= 0) storeSlot(joined, key, valueStart, length, breaks)
-  const narrative: Narrative = { code }
+  narrative.code = code
   if (!purposeInPlace(joined, narrative, breaks)) purposeJoined(joined, narrative)
   readParties(joined, narrative)
-  for (const key of used) {
+  for (let i = 0; i < usedCount; i++) {
+    const key = used[i]!
     slotStart[key] = -1
     slotRepeated[key] = undefined
   }
-  used.length = 0
-  return narrative
+  usedCount = 0
 }
 
 /** Counterparty names as written (?32 + ?33) → squeezed; a payer or payee comes back again and again. */
@@ -154,6 +195,38 @@ function squeezedName(written: string): string {
   const name = squeezed === '' ? '' : intern(squeezed, 0, squeezed.length)
   if (NAMES.size >= 10_000) NAMES.clear()
   NAMES.set(ownCopy(written, 0, written.length), name)
+  return name
+}
+
+/**
+ * Names by ?32 and ?33 as written, in a direct-mapped table indexed by a sample hash of both: a
+ * repeated payer or payee costs two cuts and two comparisons, without joining ?32 and ?33 into a
+ * key for {@link NAMES} (a concatenation, a copy of it and a hash of every character).
+ */
+const NAME_SLOTS = 4096
+const nameFirst: string[] = new Array<string>(NAME_SLOTS).fill('')
+const nameSecond: (string | undefined)[] = new Array<string | undefined>(NAME_SLOTS).fill(undefined)
+const nameValue: (string | undefined)[] = new Array<string | undefined>(NAME_SLOTS).fill(undefined)
+
+/** The squeezed name of ?32 + ?33 (either may be missing, not both). */
+function partyName(joined: string): string {
+  if (slotRepeated[32] !== undefined || slotRepeated[33] !== undefined) {
+    return squeezedName(slotStart[33]! >= 0 ? (slot(joined, 32) ?? '') + slot(joined, 33)! : slot(joined, 32)!)
+  }
+  const start32 = slotStart[32]!
+  const start33 = slotStart[33]!
+  const first = start32 < 0 ? '' : joined.slice(start32, slotEnd[32])
+  const second = start33 < 0 ? undefined : joined.slice(start33, slotEnd[33])
+  const index =
+    ((start32 < 0 ? 0 : sampleHash(joined, start32, slotEnd[32]!)) ^ (start33 < 0 ? 0x5bd1e995 : Math.imul(sampleHash(joined, start33, slotEnd[33]!), 31))) &
+    (NAME_SLOTS - 1)
+  const known = nameValue[index]
+  if (known !== undefined && nameFirst[index] === first && nameSecond[index] === second) return known
+  const name = squeezedName(second === undefined ? first : first + second)
+  // Own copies: the table must not keep a statement's text alive.
+  nameFirst[index] = ownCopy(first, 0, first.length)
+  nameSecond[index] = second === undefined ? undefined : ownCopy(second, 0, second.length)
+  nameValue[index] = name
   return name
 }
 
@@ -197,15 +270,26 @@ function purposeInPlace(joined: string, narrative: Narrative, breaks: boolean): 
   let leadSegment = -1
   let leadAt = 0
   svwzFrom = erefFrom = krefFrom = -1
+  // The last search for "+": where it started and what it found (-1: none from there on), so that a
+  // sub-field without "+" does not search the rest of the text again.
+  let searchedFrom = -1
+  let nextPlus = -1
   for (let segment = 0; segment < segments; segment++) {
     const start = segmentStart[segment]!
     const end = segmentEnd[segment]!
-    for (let plus = joined.indexOf('+', start); plus >= 0 && plus < end; plus = joined.indexOf('+', plus + 1)) {
+    let plus: number
+    if (searchedFrom >= 0 && searchedFrom <= start && (nextPlus < 0 || nextPlus >= start)) {
+      plus = nextPlus
+    } else {
+      searchedFrom = start
+      plus = nextPlus = joined.indexOf('+', start)
+    }
+    for (; plus >= 0 && plus < end; plus = nextPlus = joined.indexOf('+', (searchedFrom = plus + 1))) {
       if (segment > 0 && plus - start < 4) return false
       const after = segment > valueSegment
       let at = -1
       let number = 0
-      if (plus - 4 >= start && (after || plus - 4 >= valueAt) && KEYWORDS.has((number = keywordNumber(joined, plus - 4)))) at = plus - 4
+      if (plus - 4 >= start && (after || plus - 4 >= valueAt) && isKeyword((number = keywordNumber(joined, plus - 4)))) at = plus - 4
       else if (plus - 3 >= start && (after || plus - 3 >= valueAt) && joined.startsWith('BIC', plus - 3)) at = plus - 3
       if (at < 0) continue
       if (found) storeKeywordRange(key, valueSegment, valueAt, segment, at)
@@ -274,10 +358,10 @@ function blankRange(joined: string, fromSegment: number, from: number, toSegment
  */
 function cut(joined: string, fromSegment: number, from: number, toSegment: number, to: number, inPlace: boolean): string {
   if (fromSegment === toSegment) return inPlace ? joined.slice(from, to) : ownCopy(joined, from, to)
-  const pieces: string[] = [joined.slice(from, segmentEnd[fromSegment]!)]
-  for (let segment = fromSegment + 1; segment < toSegment; segment++) pieces.push(joined.slice(segmentStart[segment]!, segmentEnd[segment]!))
-  pieces.push(joined.slice(segmentStart[toSegment]!, to))
-  return pieces.join('')
+  // Concatenated (no array): the caller's next read (squeeze's test, trim) makes it one flat string.
+  let text = joined.slice(from, segmentEnd[fromSegment]!)
+  for (let segment = fromSegment + 1; segment < toSegment; segment++) text += joined.slice(segmentStart[segment]!, segmentEnd[segment]!)
+  return text + joined.slice(segmentStart[toSegment]!, to)
 }
 
 /** The purpose joined into one string and split at its keywords (any case {@link purposeInPlace} leaves). */
@@ -300,14 +384,14 @@ function purposeJoined(joined: string, narrative: Narrative): void {
 }
 
 function readParties(joined: string, narrative: Narrative): void {
-  const agent = trimmedSlot(joined, 30)
+  const agent = sharedSlot(joined, 30)
   if (agent) narrative.agent = agent
-  const account = trimmedSlot(joined, 31)
+  const account = sharedSlot(joined, 31)
   if (account) narrative.account = account
   const has32 = slotStart[32]! >= 0
   const has33 = slotStart[33]! >= 0
   if (has32 || has33) {
-    const name = squeezedName(has33 ? (slot(joined, 32) ?? '') + slot(joined, 33)! : slot(joined, 32)!)
+    const name = partyName(joined)
     if (name) narrative.name = name
   }
   const extension = trimmedSlot(joined, 34)
@@ -321,14 +405,47 @@ function isBlank(text: string): boolean {
 }
 
 /** SEPA purpose keywords (followed by "+"), as 4×7-bit numbers; BIC is the one with three letters. */
-const KEYWORDS = new Set(
-  ['EREF', 'KREF', 'MREF', 'CRED', 'DEBT', 'SVWZ', 'ABWA', 'ABWE', 'IBAN', 'PURP', 'OAMT', 'COAM', 'SQTP', 'ORCR', 'ORMR', 'RTRN'].map((k) =>
-    keywordNumber(k, 0),
-  ),
-)
 const SVWZ = keywordNumber('SVWZ', 0)
 const EREF = keywordNumber('EREF', 0)
 const KREF = keywordNumber('KREF', 0)
+const MREF = keywordNumber('MREF', 0)
+const CRED = keywordNumber('CRED', 0)
+const DEBT = keywordNumber('DEBT', 0)
+const ABWA = keywordNumber('ABWA', 0)
+const ABWE = keywordNumber('ABWE', 0)
+const IBAN = keywordNumber('IBAN', 0)
+const PURP = keywordNumber('PURP', 0)
+const OAMT = keywordNumber('OAMT', 0)
+const COAM = keywordNumber('COAM', 0)
+const SQTP = keywordNumber('SQTP', 0)
+const ORCR = keywordNumber('ORCR', 0)
+const ORMR = keywordNumber('ORMR', 0)
+const RTRN = keywordNumber('RTRN', 0)
+
+/** Whether a {@link keywordNumber} is one of the keywords (a switch: no hash lookup). */
+function isKeyword(number: number): boolean {
+  switch (number) {
+    case EREF:
+    case KREF:
+    case MREF:
+    case CRED:
+    case DEBT:
+    case SVWZ:
+    case ABWA:
+    case ABWE:
+    case IBAN:
+    case PURP:
+    case OAMT:
+    case COAM:
+    case SQTP:
+    case ORCR:
+    case ORMR:
+    case RTRN:
+      return true
+    default:
+      return false
+  }
+}
 
 function keywordNumber(text: string, at: number): number {
   return (text.charCodeAt(at) << 21) | (text.charCodeAt(at + 1) << 14) | (text.charCodeAt(at + 2) << 7) | text.charCodeAt(at + 3)
@@ -357,7 +474,7 @@ function splitSepaKeywords(text: string): boolean {
   for (let plus = text.indexOf('+'); plus >= 0; plus = text.indexOf('+', plus + 1)) {
     let start = -1
     let number = -1
-    if (plus >= 4 && plus - 4 >= valueStart && KEYWORDS.has((number = keywordNumber(text, plus - 4)))) start = plus - 4
+    if (plus >= 4 && plus - 4 >= valueStart && isKeyword((number = keywordNumber(text, plus - 4)))) start = plus - 4
     else if (plus >= 3 && plus - 3 >= valueStart && text.startsWith('BIC', plus - 3)) start = plus - 3
     if (start < 0) continue
     if (found) storeKeyword(key, valueStart, start)
@@ -406,7 +523,7 @@ const SLASH_KEYS = new Set([
   'KREF', 'RTRN', 'ISDT', 'SUM', 'ULTC', 'ULTD', 'ULTB', 'PURP', 'IREF', 'OCMT', 'CHGS', 'EXCH', 'BUSP', 'FX',
 ])
 
-function parseSlashKeys(text: string): Narrative {
+function parseSlashKeys(text: string, narrative: Narrative): void {
   const tokens = text.split('/')
   const values = new Map<string, string>()
   let key: string | undefined
@@ -427,7 +544,6 @@ function parseSlashKeys(text: string): Narrative {
     }
   }
   flush()
-  const narrative: Narrative = {}
   const cntp = values.get('CNTP')
   if (cntp !== undefined) {
     const [account, agent, name] = cntp.split('/')
@@ -452,7 +568,6 @@ function parseSlashKeys(text: string): Narrative {
   if (eref && eref !== 'NOTPROVIDED') narrative.endToEnd = eref
   const rtrn = values.get('RTRN')?.trim()
   if (rtrn) narrative.returnReason = rtrn
-  return narrative
 }
 
 const NEEDS_SQUEEZE = /\s\s|[\t\r\n\f\v]|^\s|\s$/

@@ -11,7 +11,7 @@ import {
 import { isDigit, isSpace, isUpper, trimmedSlice } from './chars.js'
 import { decimalToMinor, statementCurrencyExponent } from './currency.js'
 import { normalizeLineEnds, splitLines, stripSwiftEnvelope } from './decode.js'
-import { parseNarrative } from './mt940-narrative.js'
+import { emptyNarrative, parseNarrative } from './mt940-narrative.js'
 import { reconcileStatement } from './reconcile.js'
 
 /**
@@ -25,7 +25,11 @@ import { reconcileStatement } from './reconcile.js'
  * Speed: {@link MtReader} is a single pass over the decoded text. Lines are never split into an
  * array; fields are offsets into the text, the :61: line is read with charCodeAt (no regex, no match
  * arrays), dates are cached by their numeric YYMMDD, amounts go from digits to bigint without an
- * intermediate string. Only what ends up in the model is sliced out of the text.
+ * intermediate string. Only what ends up in the model is sliced out of the text. What the reader
+ * sees anyway (where a field's lines start and end, whether a line ends with a blank, whether an
+ * MT942 tag starts a line) is noted on the way instead of being searched for again. A whole-file
+ * parse keeps every entry, so what an entry holds is what the garbage collector copies: repeated
+ * values are shared, and the entry literal is one allocation site V8 can allocate as long-lived.
  */
 
 export type MtFormat = 'mt940' | 'mt942'
@@ -47,6 +51,8 @@ class RawEntry {
   bankRef: string | undefined = undefined
   supplementary: string | undefined = undefined
   narrative: string | undefined = undefined
+  /** Whether a line of the narrative ends with a blank or tab (then its display text is trimmed line by line). */
+  narrativeBlankEnd = false
 
   constructor(
     readonly line: number,
@@ -131,15 +137,33 @@ const POW10 = [1, 10, 100, 1000, 10000, 100000, 1000000]
  * say: MT942 markers (:34F:, :13D:, {2:O942}) make it mt942 regardless.
  */
 export function parseMt940(text: string, requested: MtFormat = 'mt940', options: { strict?: boolean } = {}): ParsedFile {
+  const strict = options.strict === true
   const prepared = prepareMtText(text)
-  const format: MtFormat = prepared.messageTypes.includes('942') || looksLikeMt942(text) ? 'mt942' : requested
+  if (requested === 'mt942' || prepared.messageTypes.includes('942') || prepared.text !== text) {
+    const format: MtFormat = requested === 'mt942' || prepared.messageTypes.includes('942') || looksLikeMt942(text) ? 'mt942' : requested
+    return readMt(prepared.text, format, strict).file
+  }
+  // The text is read as it is, so the lines the reader sees are the text's own, and it can tell
+  // whether an MT942 tag starts one: that spares two searches of the whole text for them. The rare
+  // MT942 file read this way is read again as what it is.
+  let read: { file: ParsedFile; sawMt942Tag: boolean }
+  try {
+    read = readMt(text, requested, strict)
+  } catch (error) {
+    if (looksLikeMt942(text)) return readMt(text, 'mt942', strict).file
+    throw error
+  }
+  return read.sawMt942Tag ? readMt(text, 'mt942', strict).file : read.file
+}
+
+function readMt(text: string, format: MtFormat, strict: boolean): { file: ParsedFile; sawMt942Tag: boolean } {
   const statements: Statement[] = []
-  const reader = new MtReader(format, options.strict === true, (statement) => {
+  const reader = new MtReader(format, strict, (statement) => {
     statements.push(statement)
   })
-  reader.push(prepared.text, 1, true)
+  reader.push(text, 1, true)
   reader.end()
-  return { format, statements, warnings: reader.warnings() }
+  return { file: { format, statements, warnings: reader.warnings() }, sawMt942Tag: reader.sawMt942Tag }
 }
 
 /** :34F: or :13D: at the start of a line: an MT942. */
@@ -186,6 +210,8 @@ export class MtReader {
   private readonly intermediateWarnings: ParseWarning[] = []
   private readonly reconcileWarnings: ParseWarning[] = []
   private finishedCount = 0
+  /** Whether a line started with :34F: or :13D: (the tags that make a file an MT942). */
+  sawMt942Tag = false
   private held: FinishedStatement | undefined
   private draft: Draft | undefined
   private inMessage = false
@@ -200,6 +226,10 @@ export class MtReader {
   private fieldFirstEnd = 0
   private fieldLastEnd = 0
   private fieldLines = 0
+  /** Where the field's second line starts (when it has one). */
+  private fieldSecondStart = 0
+  /** Whether a line of the field ends with a blank or tab (the reader sees every line end anyway). */
+  private fieldBlankEnd = false
   /** Content start of the tag just read by {@link readTag}. */
   private tagEnd = 0
   /** Where the next "//" at or after the last :61: searched is (2^32 - 1: none). */
@@ -261,6 +291,7 @@ export class MtReader {
     const first = text.charCodeAt(start)
     if (first === 0x3a /* : */) {
       const tag = this.readTag(text, start)
+      if (tag === T34F || tag === T13D) this.sawMt942Tag = true
       // Inside a structured :86: a wrapped line can start like a tag (":26:37 Fo?25…"); `?NN` gives it away.
       if (tag >= 0 && (KNOWN[tag] === 1 || this.fieldTag !== T86 || !hasSubfieldMark(text, start, end))) {
         this.flushField()
@@ -273,6 +304,7 @@ export class MtReader {
           this.fieldFirstEnd = end
           this.fieldLastEnd = end
           this.fieldLines = 1
+          this.fieldBlankEnd = isBlankOrTab(text.charCodeAt(end - 1))
         }
         return
       }
@@ -284,7 +316,8 @@ export class MtReader {
     }
     if (this.fieldTag >= 0) {
       this.fieldLastEnd = end
-      this.fieldLines++
+      if (++this.fieldLines === 2) this.fieldSecondStart = start
+      if (isBlankOrTab(text.charCodeAt(end - 1))) this.fieldBlankEnd = true
     }
   }
 
@@ -337,17 +370,21 @@ export class MtReader {
   private joinedLines(): string {
     const { text } = this
     if (this.fieldLines === 1 || !this.hasCarriageReturns) return text.slice(this.fieldStart, this.fieldLastEnd)
-    // CRLF: the lines joined by an array join, which makes one flat string (replaceAll would give a
-    // tree of concatenations, flattened again by the first read and kept as two objects).
-    const lines: string[] = []
-    let start = this.fieldStart
-    for (let end = this.fieldFirstEnd; ; ) {
-      lines.push(text.slice(start, end))
-      if (end >= this.fieldLastEnd) break
-      start = text.indexOf('\n', end) + 1
+    // CRLF: the lines joined by an array join of exactly the lines, which makes one flat string (a
+    // concatenation would be flattened by the first read, and stays an indirection every read of
+    // the narrative goes through). Two lines (a German :86: mostly): the reader saw where the second starts.
+    const first = text.slice(this.fieldStart, this.fieldFirstEnd)
+    if (this.fieldLines === 2) return [first, text.slice(this.fieldSecondStart, this.fieldLastEnd)].join('\n')
+    const lines = new Array<string>(this.fieldLines)
+    lines[0] = first
+    let count = 1
+    for (let end = this.fieldFirstEnd; end < this.fieldLastEnd; ) {
+      const start = text.indexOf('\n', end) + 1
       const newline = text.indexOf('\n', start)
       end = newline < 0 || newline > this.fieldLastEnd ? this.fieldLastEnd : text.charCodeAt(newline - 1) === 0x0d && newline > start ? newline - 1 : newline
+      lines[count++] = text.slice(start, end)
     }
+    lines.length = count
     return lines.join('\n')
   }
 
@@ -390,6 +427,7 @@ export class MtReader {
         const target = previousTag === T61 ? draft.entries.at(-1) : previousTag === T86 ? previousNarrativeEntry : undefined
         if (target) {
           target.narrative = target.narrative === undefined ? text : `${target.narrative}\n${text}`
+          if (this.fieldBlankEnd) target.narrativeBlankEnd = true
           draft.narrativeEntry = target
         } else {
           draft.info.push(text)
@@ -561,7 +599,7 @@ export class MtReader {
       const alnum2 = isUpper(c2) || isDigit(c2)
       const alnum3 = isUpper(c3) || isDigit(c3)
       if ((alnum1 || c1 === 0x20) && (alnum2 || c2 === 0x20) && alnum3) {
-        raw.swiftCode = text.slice(tail, tail + 4)
+        raw.swiftCode = swiftCode(c0, c1, c2, c3)
         tail += 4
       } else if (alnum1 && alnum2 && c3 === 0x20) {
         raw.swiftCode = text.slice(tail, tail + 3)
@@ -667,6 +705,28 @@ export class MtReader {
   }
 }
 
+/** Transaction type codes ("NTRF", "FCHK"…) by their four characters: one string per code, not one per entry. */
+const SWIFT_CODES = new Map<number, string>()
+
+let lastSwiftKey = -1
+let lastSwiftCode = ''
+
+function swiftCode(c0: number, c1: number, c2: number, c3: number): string {
+  const key = (c0 << 21) | (c1 << 14) | (c2 << 7) | c3
+  if (key === lastSwiftKey) return lastSwiftCode
+  lastSwiftKey = key
+  let code = SWIFT_CODES.get(key)
+  if (code === undefined) {
+    code = String.fromCharCode(c0, c1, c2, c3)
+    if (SWIFT_CODES.size >= 10_000) SWIFT_CODES.clear()
+    SWIFT_CODES.set(key, code)
+  }
+  lastSwiftCode = code
+  return code
+}
+
+const isBlankOrTab = (code: number): boolean => code === 0x20 || code === 0x09
+
 /** `/\?\d\d/` somewhere in text[start, end). */
 function hasSubfieldMark(text: string, start: number, end: number): boolean {
   for (let i = start; i + 2 < end; i++) {
@@ -708,9 +768,18 @@ const pad2 = (n: number) => (n < 10 ? `0${n}` : String(n))
 /** Valid dates seen so far, by their YYMMDD number: a statement repeats a handful of dates thousands of times. */
 const DATES = new Map<number, string>()
 
+/** The date {@link yymmdd} gave last (entries in a row mostly share it): no map lookup for a repeat. */
+let lastDateKey = -1
+let lastDate = ''
+
 function yymmdd(key: number, format: MtFormat, line: number, what: string): string {
+  if (key === lastDateKey) return lastDate
   const known = DATES.get(key)
-  if (known !== undefined) return known
+  if (known !== undefined) {
+    lastDateKey = key
+    lastDate = known
+    return known
+  }
   const yy = Math.floor(key / 10000)
   const date = isoDate(yy >= 80 ? 1900 + yy : 2000 + yy, Math.floor(key / 100) % 100, key % 100, format, line, what, String(key).padStart(6, '0'))
   if (DATES.size > 50_000) DATES.clear()
@@ -721,11 +790,19 @@ function yymmdd(key: number, format: MtFormat, line: number, what: string): stri
 /** Entry dates by value date YYMMDD × 10000 + entry MMDD. */
 const ENTRY_DATES = new Map<number, string>()
 
+let lastEntryDateKey = -1
+let lastEntryDate = ''
+
 /** Entry date MMDD: the year of the value date, or the one before/after across New Year (Knab 1229 → 140101). */
 function entryDate(valueKey: number, mmdd: number, format: MtFormat, line: number): string {
   const key = valueKey * 10000 + mmdd
+  if (key === lastEntryDateKey) return lastEntryDate
   const known = ENTRY_DATES.get(key)
-  if (known !== undefined) return known
+  if (known !== undefined) {
+    lastEntryDateKey = key
+    lastEntryDate = known
+    return known
+  }
   const yy = Math.floor(valueKey / 10000)
   const valueYear = yy >= 80 ? 1900 + yy : 2000 + yy
   const valueMonth = Math.floor(valueKey / 100) % 100
@@ -861,52 +938,75 @@ function finish(draft: Draft, format: MtFormat, warnings: ParseWarning[], strict
   return { statement, page }
 }
 
-/** A blank or tab at the end of a line (one native scan). */
-const TRAILING_BLANK = /[ \t](?:\n|$)/
-
+/** `/[ \t](?:\n|$)/`: a blank or tab at the end of a line (only the line ends are looked at). */
 function hasTrailingBlanks(text: string): boolean {
-  return TRAILING_BLANK.test(text)
+  let code = text.charCodeAt(text.length - 1)
+  if (code === 0x20 || code === 0x09) return true
+  for (let at = text.indexOf('\n', 1); at > 0; at = text.indexOf('\n', at + 1)) {
+    code = text.charCodeAt(at - 1)
+    if (code === 0x20 || code === 0x09) return true
+  }
+  return false
 }
+
+/** The narrative of the entry being built (one object, refilled for every entry). */
+const NARRATIVE = emptyNarrative()
 
 function toEntry(raw: RawEntry, currency: string, exponent: number, format: MtFormat): StatementEntry {
   // RC is the reversal of a credit: money leaves the account, so it is a debit (and RD a credit).
   const sign: 'C' | 'D' = raw.reversal ? (raw.mark === 'C' ? 'D' : 'C') : raw.mark
   const amount = entryAmount(raw, sign, exponent, currency, format)
-  const bankTransactionCode: StatementEntry['bankTransactionCode'] = {}
-  const references: StatementEntry['references'] = {}
-  const counterparty: StatementEntry['counterparty'] = {}
-  if (raw.swiftCode) bankTransactionCode.swift = raw.swiftCode
-  if (raw.bankRef && raw.bankRef !== 'NONREF') references.servicer = raw.bankRef
-  if (raw.customerRef && raw.customerRef !== 'NONREF') references.customer = raw.customerRef
+  const valueDate = raw.valueDate
+  const bookingDate = raw.bookingDate ?? valueDate
   const info = raw.narrative ?? raw.supplementary
   // Most texts have no blanks around them: then trimming is two character tests.
   const trimmed = info === undefined || info === '' ? '' : isSpace(info.charCodeAt(0)) || isSpace(info.charCodeAt(info.length - 1)) ? info.trim() : info
+  // One literal per common shape, the three inner objects written into it: the properties live in
+  // the objects (no separate property store), and V8 tracks the literal as one allocation site,
+  // which lets it allocate entries that are kept (a whole-file parse) directly where long-lived
+  // objects go instead of copying them out of the young generation later.
   if (info === undefined || !trimmed) {
-    return { amount, currency, status: 'BOOK', valueDate: raw.valueDate, bookingDate: raw.bookingDate ?? raw.valueDate, reversal: raw.reversal, bankTransactionCode, references, counterparty }
+    const entry: StatementEntry = {
+      amount, currency, status: 'BOOK', valueDate, bookingDate, reversal: raw.reversal,
+      bankTransactionCode: {}, references: {}, counterparty: {},
+    }
+    rawCodes(entry, raw)
+    return entry
   }
-  const additionalInfo = hasTrailingBlanks(info) ? info.split('\n').map((l) => l.trimEnd()).join('\n').trim() : trimmed
-  const narrative = parseNarrative(info)
+  const blankEnds = raw.narrative !== undefined ? raw.narrativeBlankEnd : hasTrailingBlanks(info)
+  const additionalInfo = blankEnds ? info.split('\n').map((l) => l.trimEnd()).join('\n').trim() : trimmed
+  const narrative = parseNarrative(info, NARRATIVE)
+  const { remittance, returnReason } = narrative
+  let entry: StatementEntry
+  if (remittance && !returnReason) {
+    entry = {
+      amount, currency, status: 'BOOK', valueDate, bookingDate, reversal: raw.reversal,
+      bankTransactionCode: {}, references: {}, counterparty: {}, additionalInfo, remittance,
+    }
+  } else {
+    entry = {
+      amount, currency, status: 'BOOK', valueDate, bookingDate, reversal: raw.reversal,
+      bankTransactionCode: {}, references: {}, counterparty: {}, additionalInfo,
+    }
+    if (remittance) entry.remittance = remittance
+    if (returnReason) entry.returnReason = returnReason
+  }
+  rawCodes(entry, raw)
+  const { bankTransactionCode, references, counterparty } = entry
   if (narrative.code) bankTransactionCode.proprietary = narrative.code
   if (narrative.endToEnd) references.endToEnd = narrative.endToEnd
   if (narrative.customer && !references.customer) references.customer = narrative.customer
   if (narrative.name) counterparty.name = narrative.name
   if (narrative.account) counterparty.account = narrative.account
   if (narrative.agent) counterparty.agent = narrative.agent
-  // One literal per common shape: the properties live in the object, no separate property store.
-  const { remittance, returnReason } = narrative
-  if (remittance && !returnReason) {
-    return {
-      amount, currency, status: 'BOOK', valueDate: raw.valueDate, bookingDate: raw.bookingDate ?? raw.valueDate, reversal: raw.reversal,
-      bankTransactionCode, references, counterparty, additionalInfo, remittance,
-    }
-  }
-  const entry: StatementEntry = {
-    amount, currency, status: 'BOOK', valueDate: raw.valueDate, bookingDate: raw.bookingDate ?? raw.valueDate, reversal: raw.reversal,
-    bankTransactionCode, references, counterparty, additionalInfo,
-  }
-  if (remittance) entry.remittance = remittance
-  if (returnReason) entry.returnReason = returnReason
   return entry
+}
+
+/** The codes and references of the :61: line itself. */
+function rawCodes(entry: StatementEntry, raw: RawEntry): void {
+  if (raw.swiftCode) entry.bankTransactionCode.swift = raw.swiftCode
+  if (raw.bankRef && raw.bankRef !== 'NONREF') entry.references.servicer = raw.bankRef
+  if (raw.customerRef && raw.customerRef !== 'NONREF') entry.references.customer = raw.customerRef
 }
 
 const IBAN = /^[A-Z]{2}\d{2}[A-Z0-9]{10,30}$/

@@ -21,16 +21,7 @@ export function reconcileStatement(statement: Statement): ParseWarning | undefin
     }
     return undefined
   }
-  let sum = 0n
-  let foreign = 0
-  for (const entry of statement.entries) {
-    if (entry.status !== 'BOOK') continue
-    if (entry.currency !== statement.currency) {
-      foreign++
-      continue
-    }
-    sum += entry.amount
-  }
+  const { sum, foreign } = bookedSum(statement)
   const expected = opening.amount + sum
   const ok = expected === closing.amount
   statement.reconciliation = { checked: true, ok, expected, actual: closing.amount }
@@ -39,6 +30,48 @@ export function reconcileStatement(statement: Statement): ParseWarning | undefin
   const message = `statement ${statement.id ?? ''} of ${describeAccount(statement)} does not reconcile: ${opening.type} ${opening.amount} + booked entries ${sum} = ${expected}, but CLBD is ${closing.amount} (minor units of ${statement.currency})`
   statement.reconciliation.message = statement.reconciliation.message ? `${message}; ${statement.reconciliation.message}` : message
   return { code: 'reconciliation-mismatch', message: message.replace(/ +/g, ' ') }
+}
+
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER)
+
+/**
+ * Σ amounts of the booked entries in the statement's currency, and how many booked entries are in
+ * another one. Summed as numbers while that is exact (every partial sum is within 2^53 when the
+ * magnitudes add up to no more), which spares a bigint per entry; else summed again as bigints.
+ */
+function bookedSum(statement: Statement): { sum: bigint; foreign: number } {
+  const { entries, currency } = statement
+  let sum = 0
+  let magnitude = 0
+  let foreign = 0
+  for (let i = 0; i < entries.length; i++) {
+    const entry = entries[i]!
+    if (entry.status !== 'BOOK') continue
+    if (entry.currency !== currency) {
+      foreign++
+      continue
+    }
+    const { amount } = entry
+    if (amount > MAX_SAFE || amount < -MAX_SAFE) {
+      magnitude = Infinity
+      break
+    }
+    const value = Number(amount)
+    sum += value
+    magnitude += value < 0 ? -value : value
+  }
+  if (magnitude <= Number.MAX_SAFE_INTEGER) return { sum: BigInt(sum), foreign }
+  let exact = 0n
+  foreign = 0
+  for (const entry of entries) {
+    if (entry.status !== 'BOOK') continue
+    if (entry.currency !== currency) {
+      foreign++
+      continue
+    }
+    exact += entry.amount
+  }
+  return { sum: exact, foreign }
 }
 
 function describeAccount(statement: Statement): string {
