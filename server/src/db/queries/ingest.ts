@@ -71,24 +71,7 @@ const COMPARED = [
 ] as const
 
 /** Every column an insert writes, in this order. */
-const INSERTED = [
-  'account_id',
-  'dedupe_key',
-  'booking_date',
-  'value_date',
-  'amount',
-  'currency',
-  'status',
-  'bank_reference',
-  'end_to_end_id',
-  'counterparty_name',
-  'counterparty_account',
-  'counterparty_bank',
-  'purpose',
-  'bank_transaction_code',
-  'source',
-  'created_at',
-] as const satisfies readonly (keyof NewTransaction)[]
+const INSERTED = ['account_id', 'dedupe_key', ...COMPARED, 'source', 'created_at'] as const satisfies readonly (keyof NewTransaction)[]
 
 /**
  * Rows per multi-row INSERT (16 columns: 4,096 bound values, far below SQLite's 32,766 and
