@@ -32,46 +32,16 @@ export function reconcileStatement(statement: Statement): ParseWarning | undefin
   return { code: 'reconciliation-mismatch', message: message.replace(/ +/g, ' ') }
 }
 
-const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER)
-
-/**
- * Σ amounts of the booked entries in the statement's currency, and how many booked entries are in
- * another one. Summed as numbers while that is exact (every partial sum is within 2^53 when the
- * magnitudes add up to no more), which spares a bigint per entry; else summed again as bigints.
- */
+/** Σ amounts (bigint minor units) of the booked entries in the statement's currency, and how many booked entries are in another one. */
 function bookedSum(statement: Statement): { sum: bigint; foreign: number } {
-  const { entries, currency } = statement
-  let sum = 0
-  let magnitude = 0
+  let sum = 0n
   let foreign = 0
-  for (let i = 0; i < entries.length; i++) {
-    const entry = entries[i]!
+  for (const entry of statement.entries) {
     if (entry.status !== 'BOOK') continue
-    if (entry.currency !== currency) {
-      foreign++
-      continue
-    }
-    const { amount } = entry
-    if (amount > MAX_SAFE || amount < -MAX_SAFE) {
-      magnitude = Infinity
-      break
-    }
-    const value = Number(amount)
-    sum += value
-    magnitude += value < 0 ? -value : value
+    if (entry.currency !== statement.currency) foreign++
+    else sum += entry.amount
   }
-  if (magnitude <= Number.MAX_SAFE_INTEGER) return { sum: BigInt(sum), foreign }
-  let exact = 0n
-  foreign = 0
-  for (const entry of entries) {
-    if (entry.status !== 'BOOK') continue
-    if (entry.currency !== currency) {
-      foreign++
-      continue
-    }
-    exact += entry.amount
-  }
-  return { sum: exact, foreign }
+  return { sum, foreign }
 }
 
 function describeAccount(statement: Statement): string {
