@@ -38,7 +38,33 @@ interface Generation {
   answers: Map<string, Answer>
 }
 
-const generations = new WeakMap<Db, Generation>()
+/** Answers kept per database under one kind of version (read before each answer). */
+function answerKeeper(readVersion: (db: Db) => Promise<string>) {
+  const generations = new WeakMap<Db, Generation>()
+  async function kept<T>(db: Db, key: string, compute: () => Promise<T>): Promise<T> {
+    const version = await readVersion(db)
+    let generation = generations.get(db)
+    if (!generation || generation.version !== version) generations.set(db, (generation = { version, answers: new Map() }))
+    const answers = generation.answers
+    let answer = answers.get(key)
+    if (answer) {
+      answers.delete(key)
+    } else {
+      const value = compute()
+      const entry: Answer = (answer = { value, compute })
+      // A failed answer is not kept: the next request tries again.
+      value.catch(() => answers.get(key) === entry && answers.delete(key))
+      if (answers.size >= MAX_ANSWERS) answers.delete(answers.keys().next().value!)
+    }
+    answers.set(key, answer)
+    return answer.value as Promise<T>
+  }
+  return { generations, kept }
+}
+
+const byData = answerKeeper(readDataVersion)
+const byMasterData = answerKeeper(async (db) => String(await readMasterDataVersion(db)))
+const generations = byData.generations
 
 /**
  * The answer kept under `key` if the data has not changed since it was computed, else `compute()`'s
@@ -47,24 +73,14 @@ const generations = new WeakMap<Db, Generation>()
  * @example
  * const rows = await keptWhileUnchanged(db, `fx|${asOf}`, () => listFxRatesForRange(db, asOf, asOf))
  */
-export async function keptWhileUnchanged<T>(db: Db, key: string, compute: () => Promise<T>): Promise<T> {
-  const version = await readDataVersion(db)
-  let generation = generations.get(db)
-  if (!generation || generation.version !== version) generations.set(db, (generation = { version, answers: new Map() }))
-  const answers = generation.answers
-  let answer = answers.get(key)
-  if (answer) {
-    answers.delete(key)
-  } else {
-    const value = compute()
-    const kept: Answer = (answer = { value, compute })
-    // A failed answer is not kept: the next request tries again.
-    value.catch(() => answers.get(key) === kept && answers.delete(key))
-    if (answers.size >= MAX_ANSWERS) answers.delete(answers.keys().next().value!)
-  }
-  answers.set(key, answer)
-  return answer.value as Promise<T>
-}
+export const keptWhileUnchanged = byData.kept
+
+/**
+ * The answer kept under `key` while master data (member companies, banks, accounts) is unchanged:
+ * the master-data version is moved by database triggers on those tables. Bank syncs write balances
+ * and transactions, never master data, so these answers outlive every sync.
+ */
+const keptWhileMasterUnchanged = byMasterData.kept
 
 /**
  * Keeps the most recently asked answers ready: every `everyMs` it checks the data version, and when
@@ -99,27 +115,6 @@ export function keepWarm(db: Db, { everyMs = 2_000, answers = 6 }: { everyMs?: n
 /** The part of a cache key that names a scope. */
 export function scopeKey(scope: EntityScope): string {
   return scope.paths.join('|')
-}
-
-const masterAnswers = new WeakMap<Db, { version: bigint; answers: Map<string, Promise<unknown>> }>()
-
-/**
- * The answer kept under `key` while master data (member companies, banks, accounts) is unchanged:
- * the master-data version is moved by database triggers on those tables. Bank syncs write balances
- * and transactions, never master data, so these answers outlive every sync.
- */
-async function keptWhileMasterUnchanged<T>(db: Db, key: string, compute: () => Promise<T>): Promise<T> {
-  const version = await readMasterDataVersion(db)
-  let kept = masterAnswers.get(db)
-  if (!kept || kept.version !== version) masterAnswers.set(db, (kept = { version, answers: new Map() }))
-  const answers = kept.answers
-  let answer = answers.get(key) as Promise<T> | undefined
-  if (!answer) {
-    const computing = compute()
-    answers.set(key, (answer = computing))
-    computing.catch(() => answers.get(key) === computing && answers.delete(key))
-  }
-  return answer
 }
 
 /** Every account with its company's path and region (closed ones too), kept while master data is unchanged. */
