@@ -1,5 +1,6 @@
 import { transactionDedupeKey } from '@treasury/shared'
 import type { Db } from '../db/client.js'
+import { transactionRow } from '../db/queries/ingest.js'
 import { countEntities, withBulkWriter, type SeedRow } from '../db/queries/seed.js'
 import type { DemoAccountDay } from './activity.js'
 import { generateDemo, type DemoDataset, type DemoOptions } from './generate.js'
@@ -97,24 +98,7 @@ function pushDay(accountId: string, source: string, day: DemoAccountDay, balance
     { account_id: accountId, date, type: 'CLAV', amount: day.available, reported_at: reportedAt, fetched_at: fetchedAt, source },
   )
   for (const t of day.transactions) {
-    transactions.push({
-      account_id: t.accountId,
-      dedupe_key: transactionDedupeKey(t),
-      booking_date: t.bookingDate,
-      value_date: t.valueDate,
-      amount: t.amount,
-      currency: t.currency,
-      status: t.status,
-      bank_reference: t.bankReference,
-      end_to_end_id: t.endToEndId,
-      counterparty_name: t.counterpartyName,
-      counterparty_account: t.counterpartyAccount,
-      counterparty_bank: t.counterpartyBank,
-      purpose: t.purpose,
-      bank_transaction_code: t.bankTransactionCode,
-      source: t.source,
-      created_at: day.fetchedAt,
-    })
+    transactions.push(transactionRow(t, { accountId: t.accountId, dedupeKey: transactionDedupeKey(t), source: t.source, createdAt: day.fetchedAt }))
   }
 }
 

@@ -1,3 +1,4 @@
+import type { ConnectorTransaction } from '@treasury/shared'
 import { CompiledQuery, sql } from 'kysely'
 import { databaseKind, type DatabaseKind, type Db } from '../client.js'
 import type { NewBalance, NewTransaction } from '../database.js'
@@ -43,6 +44,33 @@ export async function upsertBalances(db: Db, balances: readonly NewBalance[]): P
     written += Number(result.numInsertedOrUpdatedRows ?? 0n)
   }
   return written
+}
+
+/**
+ * The row of a connector's (or the demo generator's) transaction, stored under `dedupeKey`.
+ *
+ * @example
+ * const row = transactionRow(tx, { accountId: 'acc_1', dedupeKey: 'ref:K1', source: 'acme-bank', createdAt: now.toISOString() })
+ */
+export function transactionRow(t: ConnectorTransaction, row: { accountId: string; dedupeKey: string; source: string; createdAt: string }): NewTransaction {
+  return {
+    account_id: row.accountId,
+    dedupe_key: row.dedupeKey,
+    booking_date: t.bookingDate,
+    value_date: t.valueDate,
+    amount: t.amount,
+    currency: t.currency,
+    status: t.status,
+    bank_reference: t.bankReference,
+    end_to_end_id: t.endToEndId,
+    counterparty_name: t.counterpartyName,
+    counterparty_account: t.counterpartyAccount,
+    counterparty_bank: t.counterpartyBank,
+    purpose: t.purpose,
+    bank_transaction_code: t.bankTransactionCode,
+    source: row.source,
+    created_at: row.createdAt,
+  }
 }
 
 /** How a batch of entries landed. */

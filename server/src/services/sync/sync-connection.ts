@@ -25,7 +25,7 @@ import {
   type SyncRunKind,
   type SyncRunStatus,
 } from '../../db/queries/connectors.js'
-import { listContinuityInputs, removeVanishedPending, upsertBalances, upsertTransactions } from '../../db/queries/ingest.js'
+import { listContinuityInputs, removeVanishedPending, transactionRow, upsertBalances, upsertTransactions } from '../../db/queries/ingest.js'
 import { addDays, todayIn } from '../clock.js'
 import { checkContinuity } from './continuity.js'
 import type { CredentialCipher } from './credentials.js'
@@ -357,24 +357,7 @@ async function syncAccount(
         const key = keys[i]!
         if (t.status === 'pending') pendingKeys.add(key)
         else pendingKeys.delete(key)
-        rows.push({
-          account_id: accountId,
-          dedupe_key: key,
-          booking_date: t.bookingDate,
-          value_date: t.valueDate,
-          amount: t.amount,
-          currency: t.currency,
-          status: t.status,
-          bank_reference: t.bankReference,
-          end_to_end_id: t.endToEndId,
-          counterparty_name: t.counterpartyName,
-          counterparty_account: t.counterpartyAccount,
-          counterparty_bank: t.counterpartyBank,
-          purpose: t.purpose,
-          bank_transaction_code: t.bankTransactionCode,
-          source,
-          created_at: createdAt,
-        })
+        rows.push(transactionRow(t, { accountId, dedupeKey: key, source, createdAt }))
       })
     }
     await db.transaction().execute(async (trx) => {
