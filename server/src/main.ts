@@ -19,7 +19,11 @@ async function main(): Promise<void> {
   await migrateToLatest(db)
   const registry = await loadConnectorRegistry()
   const demoBanks = env.DEMO ? await startDemo(db, registry, env.DEMO_SEED) : null
-  const sync = await startSyncEngine(db, { registry, logLevel: env.LOG_LEVEL })
+  const sync = await startSyncEngine(db, {
+    registry,
+    logLevel: env.LOG_LEVEL,
+    runRetention: { keepDays: env.SYNC_RUNS_KEEP_DAYS, keepNewest: env.SYNC_RUNS_KEEP_MIN },
+  })
   // After a sync or an import, what people were looking at is computed again before they ask.
   const stopWarming = keepWarm(db)
   const app = createApp(db, { importMaxBytes: env.IMPORT_MAX_BYTES })

@@ -20,7 +20,6 @@ import {
   type Connection,
   type SyncRunKind,
 } from '../../db/queries/connectors.js'
-import { loadEnv } from '../../env.js'
 import { GROUP_TIME_ZONE } from '../clock.js'
 import { NotFoundError } from '../errors.js'
 import { CircuitBreaker, DEFAULT_CIRCUIT_BREAKER, type CircuitBreakerOptions } from './circuit-breaker.js'
@@ -423,11 +422,10 @@ function prefixLogger(logger: ConnectorLogger, prefix: string): ConnectorLogger 
 
 /**
  * What the app calls at start: discovers the installed connectors, starts the engine and returns
- * it (call `stop()` on shutdown). `LOG_LEVEL` style levels control its console output; the run
- * record retention defaults to `SYNC_RUNS_KEEP_DAYS` / `SYNC_RUNS_KEEP_MIN` (env.ts).
+ * it (call `stop()` on shutdown). `LOG_LEVEL` style levels control its console output.
  *
  * @example
- * const sync = await startSyncEngine(db, { logLevel: env.LOG_LEVEL })
+ * const sync = await startSyncEngine(db, { logLevel: env.LOG_LEVEL, runRetention: { keepDays: 30, keepNewest: 50 } })
  * process.once('SIGTERM', () => void sync.stop())
  */
 export async function startSyncEngine(
@@ -436,8 +434,6 @@ export async function startSyncEngine(
 ): Promise<SyncEngine> {
   const { logLevel, ...rest } = options
   const registry = rest.registry ?? (await loadConnectorRegistry())
-  const env = loadEnv()
-  const runRetention = rest.runRetention ?? { keepDays: env.SYNC_RUNS_KEEP_DAYS, keepNewest: env.SYNC_RUNS_KEEP_MIN }
-  const engine = new SyncEngine({ logger: createConsoleLogger('[sync]', logLevel ?? 'info'), ...rest, runRetention, db, registry })
+  const engine = new SyncEngine({ logger: createConsoleLogger('[sync]', logLevel ?? 'info'), ...rest, db, registry })
   return engine.start()
 }
