@@ -156,20 +156,12 @@ function toConnection(row: Selectable<ConnectionsTable>): Connection {
   }
 }
 
-/** What creating or replacing a connection takes. */
-export interface ConnectionInput {
-  id: string
-  connectorId: string
-  bankId: string
-  name: string
+/** What creating or replacing a connection takes; credentials come already sealed by the caller. */
+export type ConnectionInput = Pick<
+  Connection,
+  'id' | 'connectorId' | 'bankId' | 'name' | 'sealedCredentials' | 'config' | 'intradayEveryMinutes' | 'endOfDayUtc' | 'backfillDays' | 'nextRunAt'
+> & {
   enabled?: boolean
-  /** Already sealed by the caller. */
-  sealedCredentials: string
-  config: Record<string, unknown>
-  intradayEveryMinutes: number | null
-  endOfDayUtc: string | null
-  backfillDays: number
-  nextRunAt: string | null
   nextRunKind?: SyncRunKind | null
   createdAt: string
 }
