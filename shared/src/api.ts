@@ -1,13 +1,10 @@
 import { z } from 'zod'
-import { currencyCode } from './currencies.js'
-import { accountType, id } from './domain.js'
-import { isoDate } from './fx.js'
+import { POSITION_GROUP_BY } from './constants.js'
+import { accountType, currencyCode, id, isoDate } from './domain.js'
 
 /** Input schemas of the BFF's procedures; the web client and the server share them. */
 
-export const POSITION_GROUP_BY = ['entity', 'bank', 'currency', 'region', 'accountType'] as const
 export const positionGroupBy = z.enum(POSITION_GROUP_BY)
-export type PositionGroupBy = z.infer<typeof positionGroupBy>
 
 export const positionSummaryInput = z
   .object({

@@ -1,7 +1,5 @@
 import { z } from 'zod'
-import { currencyCode } from './currencies.js'
-import { balance, balanceType, transaction } from './domain.js'
-import { isoDate } from './fx.js'
+import { balance, balanceType, currencyCode, isoDate, transaction } from './domain.js'
 import { statementFormat } from './statement.js'
 
 /**

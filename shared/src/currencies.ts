@@ -1,4 +1,5 @@
-import { z } from 'zod'
+// Plain data and functions, no zod: the web app's first view imports this module (the schema of a
+// currency code, `currencyCode`, is in domain.ts).
 
 /**
  * ISO 4217 currencies with their minor-unit exponent (how many decimal places the
@@ -23,13 +24,6 @@ export const CURRENCY_CODES = Object.keys(CURRENCY_EXPONENTS) as CurrencyCode[]
 export function isCurrencyCode(code: string): code is CurrencyCode {
   return Object.hasOwn(CURRENCY_EXPONENTS, code)
 }
-
-/** Zod schema for a supported ISO 4217 code; the error names the offending value. */
-export const currencyCode = z.string().transform((value, ctx) => {
-  if (isCurrencyCode(value)) return value
-  ctx.addIssue({ code: 'custom', message: `unknown currency code "${value}" (expected ISO 4217, e.g. CNY)` })
-  return z.NEVER
-})
 
 /** Minor-unit exponent of a currency; throws for a code that is not ISO 4217 (never guesses 2). */
 export function currencyExponent(code: string): number {

@@ -1,6 +1,43 @@
 import { z } from 'zod'
-import { currencyCode } from './currencies.js'
-import { isoDate } from './fx.js'
+import { ACCOUNT_STATUSES, ACCOUNT_TYPES, BALANCE_TYPES } from './constants.js'
+import { isCurrencyCode } from './currencies.js'
+
+/** Zod schema for a supported ISO 4217 code; the error names the offending value. */
+export const currencyCode = z.string().transform((value, ctx) => {
+  if (isCurrencyCode(value)) return value
+  ctx.addIssue({ code: 'custom', message: `unknown currency code "${value}" (expected ISO 4217, e.g. CNY)` })
+  return z.NEVER
+})
+
+/** A calendar date as `YYYY-MM-DD` that must exist (2025-02-30 is rejected). */
+export const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD')
+  .refine((value) => {
+    const time = Date.parse(`${value}T00:00:00Z`)
+    return !Number.isNaN(time) && new Date(time).toISOString().startsWith(value)
+  }, 'not a real calendar date')
+
+/** A positive decimal rate with at least 10 significant digits of room, stored as a string. */
+export const rateString = z
+  .string()
+  .regex(/^\d{1,12}(\.\d{1,20})?$/, 'expected a positive decimal rate such as "7.1234567890"')
+  .refine((value) => /[1-9]/.test(value), 'a rate must be greater than zero')
+
+/**
+ * One dated FX rate: 1 unit of `base` buys `rate` units of `quote` on `date`, per `source`.
+ *
+ * @example
+ * { date: '2026-11-25', base: 'USD', quote: 'CNY', rate: '7.1183000000', source: 'PBOC' }
+ */
+export const fxRate = z.object({
+  date: isoDate,
+  base: currencyCode,
+  quote: currencyCode,
+  rate: rateString,
+  source: z.string().min(1).max(64),
+})
+export type FxRate = z.infer<typeof fxRate>
 
 /** Stable identifiers are short opaque strings (`ent_…`, `bnk_…`, `acc_…`). */
 export const id = z.string().min(1).max(64).regex(/^[A-Za-z0-9_.:-]+$/, 'expected an identifier of letters, digits, _ . : -')
@@ -41,12 +78,8 @@ export const bank = z.object({
 })
 export type Bank = z.infer<typeof bank>
 
-/** Account types; wage-special is the restricted 农民工工资专用账户. */
-export const ACCOUNT_TYPES = ['operating', 'wage-special', 'deposit', 'escrow', 'cash-pool-header'] as const
 export const accountType = z.enum(ACCOUNT_TYPES)
-export type AccountType = z.infer<typeof accountType>
 
-export const ACCOUNT_STATUSES = ['active', 'dormant', 'frozen', 'closed'] as const
 export const accountStatus = z.enum(ACCOUNT_STATUSES)
 
 /** 账户分级: Ⅰ/Ⅱ/Ⅲ类户. */
@@ -68,10 +101,7 @@ export const account = z.object({
 })
 export type Account = z.infer<typeof account>
 
-/** camt balance types the position uses: opening/closing/interim booked, interim/closing available. */
-export const BALANCE_TYPES = ['OPBD', 'CLBD', 'ITBD', 'ITAV', 'CLAV'] as const
 export const balanceType = z.enum(BALANCE_TYPES)
-export type BalanceType = z.infer<typeof balanceType>
 
 /**
  * A balance the bank reported for an account on a date. `reportedAt` is the bank's time,

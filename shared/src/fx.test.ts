@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { convertMinor, formatRate, formatSignificant, FxTable, fxRate, parseRate, type FxRate } from './fx.js'
+import { fxRate, type FxRate } from './domain.js'
+import { convertMinor, formatRate, formatSignificant, FxTable, parseRate } from './fx.js'
 
 const rate = (date: string, base: string, quote: string, value: string, source = 'PBOC') =>
   fxRate.parse({ date, base, quote, rate: value, source }) as FxRate

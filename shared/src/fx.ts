@@ -1,36 +1,8 @@
-import { z } from 'zod'
-import { currencyCode, currencyExponent, type CurrencyCode } from './currencies.js'
+// Exact FX arithmetic and rate look-up, no zod: the web app's first view imports this module. The
+// schemas of a date, a rate and a dated FX rate (`isoDate`, `rateString`, `fxRate`) are in domain.ts.
+import { currencyExponent, type CurrencyCode } from './currencies.js'
+import type { FxRate } from './domain.js'
 import { divideHalfEven } from './money.js'
-
-/** A calendar date as `YYYY-MM-DD` that must exist (2025-02-30 is rejected). */
-export const isoDate = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD')
-  .refine((value) => {
-    const time = Date.parse(`${value}T00:00:00Z`)
-    return !Number.isNaN(time) && new Date(time).toISOString().startsWith(value)
-  }, 'not a real calendar date')
-
-/** A positive decimal rate with at least 10 significant digits of room, stored as a string. */
-export const rateString = z
-  .string()
-  .regex(/^\d{1,12}(\.\d{1,20})?$/, 'expected a positive decimal rate such as "7.1234567890"')
-  .refine((value) => /[1-9]/.test(value), 'a rate must be greater than zero')
-
-/**
- * One dated FX rate: 1 unit of `base` buys `rate` units of `quote` on `date`, per `source`.
- *
- * @example
- * { date: '2026-11-25', base: 'USD', quote: 'CNY', rate: '7.1183000000', source: 'PBOC' }
- */
-export const fxRate = z.object({
-  date: isoDate,
-  base: currencyCode,
-  quote: currencyCode,
-  rate: rateString,
-  source: z.string().min(1).max(64),
-})
-export type FxRate = z.infer<typeof fxRate>
 
 /** Exact rational number (no float ever touches a rate). */
 export interface Rational {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { currencyCode, currencyExponent } from './currencies.js'
+import { currencyExponent } from './currencies.js'
+import { currencyCode } from './domain.js'
 import { divideHalfEven, formatMoney, parseMinor, sumMinor, toDecimalString } from './money.js'
 
 describe('currency exponents', () => {

@@ -1,3 +1,4 @@
+// Plain functions, no zod: the web app's first view imports this module (see zod-free.test.ts).
 import { currencyExponent, type CurrencyCode } from './currencies.js'
 
 /**

@@ -1,5 +1,6 @@
 import { z } from 'zod'
-import { isoDate } from './fx.js'
+import { STATEMENT_FORMATS, type StatementFormat } from './constants.js'
+import { isoDate } from './domain.js'
 
 /**
  * The normalized bank-statement model every format parser (SWIFT MT940/MT942, ISO 20022
@@ -7,9 +8,7 @@ import { isoDate } from './fx.js'
  * entries are booked or pending, amounts are signed integer minor units (credit > 0, debit < 0).
  */
 
-export const STATEMENT_FORMATS = ['mt940', 'mt942', 'camt052', 'camt053', 'camt054', 'bai2'] as const
 export const statementFormat = z.enum(STATEMENT_FORMATS)
-export type StatementFormat = z.infer<typeof statementFormat>
 
 /**
  * camt balance types a statement can carry: opening/closing/interim booked, interim/closing/forward

@@ -1,4 +1,4 @@
-import type { CurrencyCode } from '@treasury/shared'
+import type { CurrencyCode } from '@treasury/shared/currencies'
 import { fetchAccountList, fetchBanks, fetchEntities, fetchLargest, fetchSummary, fetchTrend, type PositionScope } from '@/api/queries'
 import { todayInGroup } from '@/dates'
 import { readSettings, settingsStorage } from '@/lib/settings'

@@ -1,4 +1,5 @@
-import { isCurrencyCode, POSITION_GROUP_BY, ACCOUNT_TYPES, type AccountType, type CurrencyCode, type PositionGroupBy } from '@treasury/shared'
+import { POSITION_GROUP_BY, ACCOUNT_TYPES, type AccountType, type PositionGroupBy } from '@treasury/shared/constants'
+import { isCurrencyCode, type CurrencyCode } from '@treasury/shared/currencies'
 import { isIsoDate } from './dates'
 
 /**

@@ -1,4 +1,4 @@
-import type { CurrencyCode } from '@treasury/shared'
+import type { CurrencyCode } from '@treasury/shared/currencies'
 import { addDays } from '@/dates'
 import { api } from './client'
 import { prefetchable } from './prefetch'

@@ -1,7 +1,7 @@
 import type { BarSeriesOption, LineSeriesOption } from 'echarts/charts'
 import type { AriaComponentOption, GridComponentOption, LegendComponentOption, TooltipComponentOption } from 'echarts/components'
 import type { ComposeOption } from 'echarts/core'
-import { formatMoney, type Locale } from '@treasury/shared'
+import { formatMoney, type Locale } from '@treasury/shared/money'
 
 /**
  * Pure option builders: data in, ECharts option out, no Vue and no ECharts runtime, so they are

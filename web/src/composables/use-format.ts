@@ -1,4 +1,4 @@
-import { formatMoney, type Locale } from '@treasury/shared'
+import { formatMoney, type Locale } from '@treasury/shared/money'
 import { computed } from 'vue'
 import { formatTimestamp } from '@/dates'
 import { useSettingsStore } from '@/stores/settings'

@@ -1,4 +1,4 @@
-import type { Locale } from '@treasury/shared'
+import type { Locale } from '@treasury/shared/money'
 import { createI18n } from 'vue-i18n'
 import en from './en'
 import zhCN from './zh-CN'

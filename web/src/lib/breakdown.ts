@@ -1,4 +1,4 @@
-import type { PositionGroupBy } from '@treasury/shared'
+import type { PositionGroupBy } from '@treasury/shared/constants'
 import type { AccountItem, EntityRef, PositionSummary } from '@/api/client'
 import { convertWithRates } from './fx'
 

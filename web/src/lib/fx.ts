@@ -1,4 +1,5 @@
-import { convertMinor, isCurrencyCode, parseRate } from '@treasury/shared'
+import { isCurrencyCode } from '@treasury/shared/currencies'
+import { convertMinor, parseRate } from '@treasury/shared/fx'
 
 /** A rate the server used: 1 unit of `currency` = `rate` units of the reporting currency. */
 export interface RateUsed {

@@ -1,4 +1,5 @@
-import { isCurrencyCode, type CurrencyCode, type Locale } from '@treasury/shared'
+import { isCurrencyCode, type CurrencyCode } from '@treasury/shared/currencies'
+import type { Locale } from '@treasury/shared/money'
 
 /** The person's persisted preferences (Vue-free: the entry reads them before the app has loaded). */
 export type Theme = 'light' | 'dark' | 'system'

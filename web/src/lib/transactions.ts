@@ -1,4 +1,4 @@
-import { parseMinor } from '@treasury/shared'
+import { parseMinor } from '@treasury/shared/money'
 import type { TransactionQuery } from '@/stores/transactions'
 import type { TransactionFilters } from '@/url-state'
 

@@ -1,4 +1,5 @@
-import type { CurrencyCode, Locale } from '@treasury/shared'
+import type { CurrencyCode } from '@treasury/shared/currencies'
+import type { Locale } from '@treasury/shared/money'
 import { defineStore } from 'pinia'
 import { ref, watch } from 'vue'
 import { DEFAULT_SETTINGS, readSettings, SETTINGS_KEY, settingsStorage as storage, type Theme } from '@/lib/settings'

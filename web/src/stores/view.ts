@@ -1,4 +1,4 @@
-import type { CurrencyCode } from '@treasury/shared'
+import type { CurrencyCode } from '@treasury/shared/currencies'
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
 import { todayInGroup } from '@/dates'
