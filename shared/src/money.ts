@@ -28,7 +28,17 @@ const DECIMAL = /^([+-])?(\d+)(?:[.,](\d*))?$/
  * parseMinor('1200', 'JPY')    // 1200n
  */
 export function parseMinor(decimal: string, currency: string): bigint {
-  const exponent = currencyExponent(currency)
+  return parseMinorUnits(decimal, currencyExponent(currency), currency)
+}
+
+/**
+ * {@link parseMinor} with the exponent given, for a currency outside the treasury's own list
+ * (e.g. one an old bank file names); `currency` only labels the error.
+ *
+ * @example
+ * parseMinorUnits('12.5', 2, 'DEM') // 1250n
+ */
+export function parseMinorUnits(decimal: string, exponent: number, currency: string): bigint {
   const match = DECIMAL.exec(decimal.trim())
   if (!match) throw new MoneyFormatError(`"${decimal}" is not a decimal amount`)
   const [, sign, whole, rawFraction = ''] = match

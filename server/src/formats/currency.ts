@@ -1,4 +1,4 @@
-import { isCurrencyCode, iso4217Exponent, MoneyFormatError, parseMinor } from '@treasury/shared'
+import { isCurrencyCode, iso4217Exponent, parseMinor, parseMinorUnits } from '@treasury/shared'
 
 /**
  * Exponent of `code` or undefined when it is not an ISO 4217 code we know: the product's ISO 4217
@@ -13,8 +13,6 @@ export function statementCurrencyExponent(code: string): number | undefined {
   return iso4217Exponent(code)
 }
 
-const DECIMAL = /^([+-])?(\d+)(?:[.,](\d*))?$/
-
 /**
  * Decimal text → signed minor units of `currency` (exact; never rounds). Delegates to the shared
  * `parseMinor` for the treasury's currencies. Throws MoneyFormatError / RangeError.
@@ -23,13 +21,5 @@ export function decimalToMinor(decimal: string, currency: string): bigint {
   if (isCurrencyCode(currency)) return parseMinor(decimal, currency)
   const exponent = statementCurrencyExponent(currency)
   if (exponent === undefined) throw new RangeError(`unknown currency code "${currency}"`)
-  const match = DECIMAL.exec(decimal.trim())
-  if (!match) throw new MoneyFormatError(`"${decimal}" is not a decimal amount`)
-  const [, sign, whole, rawFraction = ''] = match
-  const fraction = rawFraction.replace(/0+$/, '')
-  if (fraction.length > exponent) {
-    throw new MoneyFormatError(`"${decimal}" has more than ${exponent} decimal places for ${currency}`)
-  }
-  const minor = BigInt(whole! + fraction.padEnd(exponent, '0'))
-  return sign === '-' ? -minor : minor
+  return parseMinorUnits(decimal, exponent, currency)
 }
