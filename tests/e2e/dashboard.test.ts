@@ -1,43 +1,25 @@
 import { formatMoney } from '@treasury/shared'
 import type { Locator, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { apiClient } from './support/api.js'
-import { chromiumAvailable, launchBrowser, screenshot, watchPageErrors, type Browser } from './support/browser.js'
-import { startServer, type RunningServer } from './support/server.js'
-import { ensureSpaBuilt } from './support/spa.js'
+import { describe, expect, it } from 'vitest'
+import { chromiumAvailable, screenshot } from './support/browser.js'
+import { useBrowserSession } from './support/session.js'
 
 /**
  * The Group CFO dashboard in Debian's Chromium against the real server (seeded demo group) and
  * the built SPA, on loopback. Screenshots go to tests/e2e/artifacts/.
  */
 const run = chromiumAvailable()
-const STARTUP = 240_000
+const STARTUP = 300_000
 const STEP = 90_000
 
 describe.skipIf(!run)('dashboard in Chromium', () => {
-  let server: RunningServer
-  let browser: Browser
-  let api: ReturnType<typeof apiClient>
-
-  beforeAll(async () => {
-    ensureSpaBuilt()
-    server = await startServer()
-    api = apiClient(server.url)
-    browser = await launchBrowser()
-  }, STARTUP)
-
-  afterAll(async () => {
-    await browser?.close()
-    await server?.stop()
-  }, 30_000)
+  const session = useBrowserSession({ startupMs: STARTUP })
 
   /** A page with the person's settings cleared (the profile is shared by the tests of this file). */
   async function freshPage(path = '/'): Promise<{ page: Page; errors: string[] }> {
-    const page = await browser.context.newPage()
-    const errors = watchPageErrors(page)
-    await page.goto(`${server.url}/settings`)
+    const { page, errors } = await session.open('/settings')
     await page.evaluate('localStorage.clear()')
-    await page.goto(`${server.url}${path}`)
+    await page.goto(`${session.server.url}${path}`)
     return { page, errors }
   }
 
@@ -68,7 +50,7 @@ describe.skipIf(!run)('dashboard in Chromium', () => {
   it('shows the same consolidated total as the API (position.summary)', async () => {
     const { page, errors } = await freshPage('/')
     await waitDrawn(page)
-    const summary = await api.position.summary.query({ currency: 'CNY', groupBy: 'currency' })
+    const summary = await session.api.position.summary.query({ currency: 'CNY', groupBy: 'currency' })
     const expected = formatMoney(summary.total, 'CNY', 'zh-CN')
     expect(await text(kpiTotal(page))).toBe(expected)
     // The breakdown table's total row says the same.
@@ -78,13 +60,13 @@ describe.skipIf(!run)('dashboard in Chromium', () => {
     expect(await page.locator('[data-testid="group-name"]').textContent()).not.toBe('')
 
     // Every breakdown row equals the API's: by bank…
-    const byBank = await api.position.summary.query({ currency: 'CNY', groupBy: 'bank' })
+    const byBank = await session.api.position.summary.query({ currency: 'CNY', groupBy: 'bank' })
     const shown = await breakdownRows(page)
     expect(shown).toEqual(byBank.rows.map((r) => [r.key, formatMoney(r.amount, 'CNY', 'zh-CN')]))
     // …and by member company.
     await page.locator('[data-testid="breakdown-by"]').getByText('按成员单位').click()
     await page.waitForURL(/[?&]by=entity/)
-    const byEntity = await api.position.summary.query({ currency: 'CNY', groupBy: 'entity' })
+    const byEntity = await session.api.position.summary.query({ currency: 'CNY', groupBy: 'entity' })
     await page.locator(`[data-testid="breakdown-table"] tbody tr[data-key="${byEntity.rows[0]!.key}"]`).waitFor()
     expect(await breakdownRows(page)).toEqual(byEntity.rows.map((r) => [r.key, formatMoney(r.amount, 'CNY', 'zh-CN')]))
     await page.locator('[data-testid="breakdown-by"]').getByText('按银行').click()
@@ -108,11 +90,11 @@ describe.skipIf(!run)('dashboard in Chromium', () => {
     await usd.waitFor()
     await usd.click()
     await page.waitForURL(/[?&]currency=USD/)
-    const summary = await api.position.summary.query({ currency: 'USD', groupBy: 'currency' })
+    const summary = await session.api.position.summary.query({ currency: 'USD', groupBy: 'currency' })
     const expected = formatMoney(summary.total, 'USD', 'zh-CN')
     await kpiTotal(page).filter({ hasText: exactly(expected) }).waitFor({ timeout: 30_000 })
     // Converted at cross rates (via CNY), the breakdown still matches the API to the cent.
-    const byBank = await api.position.summary.query({ currency: 'USD', groupBy: 'bank' })
+    const byBank = await session.api.position.summary.query({ currency: 'USD', groupBy: 'bank' })
     await page.locator('[data-testid="breakdown-table"] tfoot .money', { hasText: exactly(expected) }).waitFor()
     expect(await breakdownRows(page)).toEqual(byBank.rows.map((r) => [r.key, formatMoney(r.amount, 'USD', 'zh-CN')]))
     // The FX rates behind the figures are one click away.
@@ -129,7 +111,7 @@ describe.skipIf(!run)('dashboard in Chromium', () => {
   }, STEP)
 
   it('drills down from a member company to an account and its transactions', async () => {
-    const tree = await api.entities.tree.query({ currency: 'CNY' })
+    const tree = await session.api.entities.tree.query({ currency: 'CNY' })
     const company = [...tree.roots[0]!.children].sort((a, b) => (a.rolledUpBalance > b.rolledUpBalance ? -1 : 1))[0]!
     const { page } = await freshPage('/entities')
     const node = page.locator(`[data-testid="entity-tree"] [data-entity="${company.id}"]`)
@@ -151,13 +133,13 @@ describe.skipIf(!run)('dashboard in Chromium', () => {
     expect(page.url()).toContain(`entity=${company.id}`)
     const accountId = new URL(page.url()).pathname.split('/').pop()!
     await page.locator('[data-testid="account-name"]', { hasText: accountName }).waitFor()
-    const account = await api.accounts.get.query({ accountId })
+    const account = await session.api.accounts.get.query({ accountId })
     const booked = page.locator('[data-testid="account-booked"] .money')
     await booked.waitFor()
     expect(await text(booked)).toBe(account.bookedBalance === null ? '—' : formatMoney(account.bookedBalance, account.currency, 'zh-CN'))
     const rows = page.locator('[data-testid="account-transactions"] .el-table-v2__row')
     await rows.first().waitFor({ timeout: 30_000 })
-    const page1 = await api.transactions.list.query({ accountId, limit: 1 })
+    const page1 = await session.api.transactions.list.query({ accountId, limit: 1 })
     const first = page1.items[0]!
     expect(await rows.first().textContent()).toContain(first.bookingDate)
     await page.locator('[data-testid="account-history"] canvas').waitFor()
@@ -174,7 +156,7 @@ describe.skipIf(!run)('dashboard in Chromium', () => {
     await page.locator('[data-nav="overview"]', { hasText: 'Overview' }).waitFor()
     await page.locator('[data-nav="overview"]').click()
     await waitDrawn(page)
-    const summary = await api.position.summary.query({ currency: 'CNY', groupBy: 'currency' })
+    const summary = await session.api.position.summary.query({ currency: 'CNY', groupBy: 'currency' })
     expect(await text(kpiTotal(page))).toBe(formatMoney(summary.total, 'CNY', 'en'))
     expect(await text(page.locator('h1'))).toBe('Overview')
     await screenshot(page, 'overview-en')
@@ -280,15 +262,15 @@ describe.skipIf(!run)('dashboard in Chromium', () => {
     expect(said).toContain('by')
     expect(page.url()).not.toContain('XYZ')
     await waitDrawn(page)
-    const summary = await api.position.summary.query({ currency: 'CNY', groupBy: 'currency' })
+    const summary = await session.api.position.summary.query({ currency: 'CNY', groupBy: 'currency' })
     expect(await text(kpiTotal(page))).toBe(formatMoney(summary.total, 'CNY', 'zh-CN'))
     await screenshot(page, 'malformed-url-notice', { fullPage: false })
     await page.close()
   }, STEP)
 
   it('shows one failing panel’s error with a retry while the rest of the page works', async () => {
-    const page = await browser.context.newPage()
-    await page.goto(`${server.url}/settings`)
+    const page = await session.browser.context.newPage()
+    await page.goto(`${session.server.url}/settings`)
     await page.evaluate('localStorage.clear()')
     // The trend request fails (as a server error would); everything else is real.
     const TREND = /\/trpc\/position\.trend\?/
@@ -299,13 +281,13 @@ describe.skipIf(!run)('dashboard in Chromium', () => {
         body: JSON.stringify({ error: { json: { message: 'injected failure', code: -32603, data: { code: 'INTERNAL_SERVER_ERROR', httpStatus: 500 } } } }),
       }),
     )
-    await page.goto(`${server.url}/`)
+    await page.goto(`${session.server.url}/`)
     await waitDrawn(page)
     const trend = page.locator('[data-testid="trend-panel"]')
     await trend.locator('.panel-error').waitFor()
     expect(await trend.textContent()).toContain('injected failure')
     // The rest of the page has its figures.
-    const summary = await api.position.summary.query({ currency: 'CNY', groupBy: 'currency' })
+    const summary = await session.api.position.summary.query({ currency: 'CNY', groupBy: 'currency' })
     expect(await text(kpiTotal(page))).toBe(formatMoney(summary.total, 'CNY', 'zh-CN'))
     await page.locator('[data-testid="breakdown-table"] tbody tr').first().waitFor()
     await screenshot(page, 'panel-error-retry', { fullPage: false })

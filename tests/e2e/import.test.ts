@@ -4,12 +4,10 @@ import path from 'node:path'
 import { createDb, migrateToLatest } from '@treasury/server/db/client'
 import { insertRows } from '@treasury/server/db/queries/seed'
 import type { Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { apiClient } from './support/api.js'
-import { chromiumAvailable, launchBrowser, screenshot, watchPageErrors, type Browser } from './support/browser.js'
+import { describe, expect, it } from 'vitest'
+import { chromiumAvailable, screenshot } from './support/browser.js'
 import { repoRoot } from './support/paths.js'
-import { startServer, type RunningServer } from './support/server.js'
-import { ensureSpaBuilt } from './support/spa.js'
+import { useBrowserSession } from './support/session.js'
 
 /**
  * The statement import page in Debian's Chromium against the real server and the built SPA, on
@@ -57,31 +55,22 @@ async function prepareDatabase(file: string): Promise<void> {
 }
 
 describe.skipIf(!run)('statement import page in Chromium', () => {
-  let server: RunningServer
-  let browser: Browser
-  let api: ReturnType<typeof apiClient>
   let dir: string
-
-  beforeAll(async () => {
-    ensureSpaBuilt()
-    dir = await mkdtemp(path.join(tmpdir(), 'treasury-e2e-import-'))
-    const file = path.join(dir, 'treasury.db')
-    await prepareDatabase(file)
-    server = await startServer({ env: { DEMO: 'false', DATABASE_URL: `sqlite:${file}`, IMPORT_MAX_BYTES: String(LIMIT) }, waitForSync: false })
-    api = apiClient(server.url)
-    browser = await launchBrowser()
-  }, STARTUP)
-
-  afterAll(async () => {
-    await browser?.close()
-    await server?.stop()
-    if (dir) await rm(dir, { recursive: true, force: true })
-  }, 30_000)
+  const session = useBrowserSession({
+    async prepare() {
+      dir = await mkdtemp(path.join(tmpdir(), 'treasury-e2e-import-'))
+      const file = path.join(dir, 'treasury.db')
+      await prepareDatabase(file)
+      return { env: { DEMO: 'false', DATABASE_URL: `sqlite:${file}`, IMPORT_MAX_BYTES: String(LIMIT) }, waitForSync: false }
+    },
+    async cleanup() {
+      if (dir) await rm(dir, { recursive: true, force: true })
+    },
+    startupMs: STARTUP,
+  })
 
   async function openImportPage(): Promise<{ page: Page; errors: string[] }> {
-    const page = await browser.context.newPage()
-    const errors = watchPageErrors(page)
-    await page.goto(`${server.url}/import`)
+    const { page, errors } = await session.open('/import')
     await page.locator('[data-testid="import"]').waitFor()
     // The page shows the server's limit (IMPORT_MAX_BYTES), not the built-in default.
     await page.locator('[data-testid="import-limit"]', { hasText: '1 MB' }).waitFor()
@@ -110,7 +99,7 @@ describe.skipIf(!run)('statement import page in Chromium', () => {
     expect(await page.locator('[data-testid="import-statements"] [data-reconciliation]').getAttribute('data-reconciliation')).toBe('ok')
     expect(await page.locator('[data-testid="import-statements"]').textContent()).toContain('acc_ing_eur')
     // Nothing is written by a preview.
-    expect((await api.imports.recent.query()).length).toBe(0)
+    expect((await session.api.imports.recent.query()).length).toBe(0)
     await screenshot(page, 'import-preview-mt940')
 
     await page.locator('[data-testid="import-commit"]').click()
@@ -118,7 +107,7 @@ describe.skipIf(!run)('statement import page in Chromium', () => {
     expect(await total(page, 'new')).toBe('21')
     await screenshot(page, 'import-result-mt940')
     // The balances reach the dashboard's figures.
-    const accounts = await api.accounts.list.query({ asOf: '2014-08-25' })
+    const accounts = await session.api.accounts.list.query({ asOf: '2014-08-25' })
     expect(accounts.items.find((a) => a.id === 'acc_ing_eur')).toMatchObject({ bookedBalance: 24645n, source: 'import:mt940' })
 
     // The same file again: everything is already known.
@@ -168,7 +157,7 @@ describe.skipIf(!run)('statement import page in Chromium', () => {
     expect(await page.locator('[data-testid="import-preview"]').isDisabled()).toBe(true)
     await screenshot(page, 'import-too-large', { fullPage: false })
     // The server enforces the same limit on whatever reaches it.
-    await expect(api.imports.preview.mutate({ fileName: 'big.sta', content: Buffer.alloc(LIMIT + 1).toString('base64') })).rejects.toMatchObject({
+    await expect(session.api.imports.preview.mutate({ fileName: 'big.sta', content: Buffer.alloc(LIMIT + 1).toString('base64') })).rejects.toMatchObject({
       message: 'big.sta is 1,048,577 bytes; the upload limit is 1,048,576 bytes',
     })
 
@@ -180,7 +169,7 @@ describe.skipIf(!run)('statement import page in Chromium', () => {
     await screenshot(page, 'import-invalid-file', { fullPage: false })
     // The rejected request itself is the only thing the browser reports.
     expect(errors.filter((e) => !/Failed to load resource: the server responded with a status of 400/.test(e))).toEqual([])
-    expect((await api.imports.recent.query()).map((r) => r.fileName).sort()).toEqual([
+    expect((await session.api.imports.recent.query()).map((r) => r.fileName).sort()).toEqual([
       'camt.054-ES_P_CH0309000000250090342_38000000_0_2016052723011813.xml',
       'mt940_iban.txt',
     ])

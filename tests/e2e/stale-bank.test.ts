@@ -1,10 +1,7 @@
 import { formatMoney } from '@treasury/shared'
-import type { Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { apiClient } from './support/api.js'
-import { chromiumAvailable, launchBrowser, screenshot, watchPageErrors, type Browser } from './support/browser.js'
-import { startServer, type RunningServer } from './support/server.js'
-import { ensureSpaBuilt } from './support/spa.js'
+import { describe, expect, it } from 'vitest'
+import { chromiumAvailable, screenshot } from './support/browser.js'
+import { useBrowserSession } from './support/session.js'
 
 /**
  * One bank down from the very first start (MOCK_BANK_FAULTS): the real server in demo mode, the
@@ -18,32 +15,15 @@ const STEP = 90_000
 const DOWN = 'hsbc-ob'
 
 describe.skipIf(!run)('a bank that is down, in Chromium', () => {
-  let server: RunningServer
-  let browser: Browser
-  let api: ReturnType<typeof apiClient>
-
-  beforeAll(async () => {
-    ensureSpaBuilt()
-    server = await startServer({ env: { MOCK_BANK_FAULTS: `${DOWN}=down` }, expectFailing: [DOWN] })
-    api = apiClient(server.url)
-    browser = await launchBrowser()
-  }, STARTUP)
-
-  afterAll(async () => {
-    await browser?.close()
-    await server?.stop()
-  }, 30_000)
-
-  async function open(path: string): Promise<{ page: Page; errors: string[] }> {
-    const page = await browser.context.newPage()
-    const errors = watchPageErrors(page)
-    await page.goto(`${server.url}${path}`)
-    return { page, errors }
-  }
+  const session = useBrowserSession({
+    prepare: () => ({ env: { MOCK_BANK_FAULTS: `${DOWN}=down` }, expectFailing: [DOWN] }),
+    startupMs: STARTUP,
+  })
+  const open = (path: string) => session.open(path)
 
   /** The connections by connector, with the accounts each serves (the API the pages use). */
   async function connections() {
-    const list = await api.connectors.list.query()
+    const list = await session.api.connectors.list.query()
     const down = list.filter((c) => c.connectorId === DOWN)
     const up = list.filter((c) => c.connectorId !== DOWN)
     expect(down.length).toBeGreaterThan(0)
@@ -54,7 +34,7 @@ describe.skipIf(!run)('a bank that is down, in Chromium', () => {
     const { down, up } = await connections()
     const downIds = new Set(down.flatMap((c) => c.accounts.map((a) => a.id)))
     expect(downIds.size).toBeGreaterThan(0)
-    const summary = await api.position.summary.query({ currency: 'CNY', groupBy: 'bank' })
+    const summary = await session.api.position.summary.query({ currency: 'CNY', groupBy: 'bank' })
     const stale = new Map(summary.stale.map((s) => [s.accountId, s]))
     // Down since the first start: no balance at all, so stale with nothing to show for it.
     for (const id of downIds) expect(stale.get(id), `${id} is stale`).toMatchObject({ reason: 'no-balance' })
@@ -71,7 +51,7 @@ describe.skipIf(!run)('a bank that is down, in Chromium', () => {
     if (await more.count()) await more.click()
     const shown = (await notice.textContent()) ?? ''
     // Labelled as the page labels accounts: "name · bank · currency".
-    const banks = new Map((await api.reference.banks.query()).map((b) => [b.id, b.nameZh]))
+    const banks = new Map((await session.api.reference.banks.query()).map((b) => [b.id, b.nameZh]))
     const label = (c: { bankId: string }, a: { name: string; currency: string }) => `${a.name} · ${banks.get(c.bankId)} · ${a.currency}`
     for (const c of down) for (const a of c.accounts) expect(shown, `the notice names ${a.id}`).toContain(label(c, a))
     for (const c of current) for (const a of c.accounts) expect(shown).not.toContain(label(c, a))

@@ -38,7 +38,7 @@ export async function freePort(): Promise<number> {
 export async function startServer(
   options: { timeoutMs?: number; env?: Record<string, string>; waitForSync?: boolean; expectFailing?: readonly string[] } = {},
 ): Promise<RunningServer> {
-  const timeoutMs = options.timeoutMs ?? 150_000
+  const timeoutMs = options.timeoutMs ?? 200_000
   const port = await freePort()
   const dataDir = mkdtempSync(path.join(tmpdir(), 'treasury-e2e-'))
   const tsxCli = createRequire(path.join(serverDir, 'package.json')).resolve('tsx/cli')
