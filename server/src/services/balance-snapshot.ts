@@ -149,7 +149,7 @@ export async function accountsAsOf(
 ): Promise<readonly AccountWithBalances[]> {
   if (filter.accountId) return listAccountsWithBalances(db, scope, asOf, filter, recentFrom)
   const accounts = await keptWhileUnchanged(db, `accounts|${asOf}|${recentFrom}|${scopeKey(scope)}`, async () => {
-    return attachBalances(db, scope, inScope(await accountDirectory(db), scope), asOf, recentFrom)
+    return attachBalances(db, scope, await accountsInScope(db, scope), asOf, recentFrom)
   })
   const { bankId, currency, type } = filter
   if (!bankId && !currency && !type) return accounts
@@ -172,9 +172,18 @@ export interface BookedPositions {
  */
 export function bookedAsOf(db: Db, scope: EntityScope, asOf: string, recentFrom: string): Promise<BookedPositions> {
   return keptWhileUnchanged(db, `booked|${asOf}|${recentFrom}|${scopeKey(scope)}`, async () => {
-    const accounts = inScope(await accountDirectory(db), scope)
+    const accounts = await accountsInScope(db, scope)
     return { accounts, booked: await bookedBalancesOf(db, scope, accounts, asOf, recentFrom) }
   })
+}
+
+/**
+ * The scope's open accounts, kept while master data is unchanged: a bank sync does not move it, so
+ * the request after a sync neither filters the directory again nor re-indexes it (the same array
+ * lets `bookedBalancesOf` reuse its index by id). Shared: do not change.
+ */
+function accountsInScope(db: Db, scope: EntityScope): Promise<readonly DirectoryAccount[]> {
+  return keptWhileMasterUnchanged(db, `open|${scopeKey(scope)}`, async () => inScope(await accountDirectory(db), scope))
 }
 
 function inScope(directory: readonly DirectoryAccount[], scope: EntityScope): DirectoryAccount[] {

@@ -1,4 +1,4 @@
-import { convertMinor, FxTable, type CurrencyCode, type FxRate, type ResolvedRate } from '@treasury/shared'
+import { currencyExponent, divideHalfEven, FxTable, type CurrencyCode, type FxRate, type ResolvedRate } from '@treasury/shared'
 
 export interface FxUsed {
   currency: CurrencyCode
@@ -14,6 +14,8 @@ export interface FxUsed {
  */
 export class Converter {
   private readonly resolved = new Map<string, ResolvedRate | null>()
+  /** Per currency, how its amounts are converted (see `conversionOf`). */
+  private readonly conversions = new Map<string, (amount: bigint) => bigint | null>()
   private readonly table: FxTable
   readonly unconverted = new Map<CurrencyCode, bigint>()
 
@@ -32,12 +34,33 @@ export class Converter {
 
   /** The converted amount, or null (and recorded as unconverted) when no rate exists. */
   convert(amount: bigint, currency: CurrencyCode): bigint | null {
+    return this.conversionOf(currency)(amount)
+  }
+
+  /**
+   * `convert` for one currency, its rate looked up once: for converting many amounts of it (the rate
+   * counts as used, or the currency as unconverted, once this is asked for).
+   */
+  conversionOf(currency: CurrencyCode): (amount: bigint) => bigint | null {
+    let conversion = this.conversions.get(currency)
+    if (!conversion) this.conversions.set(currency, (conversion = this.newConversion(currency)))
+    return conversion
+  }
+
+  private newConversion(currency: CurrencyCode): (amount: bigint) => bigint | null {
     const rate = this.rateFor(currency)
     if (!rate) {
-      this.unconverted.set(currency, (this.unconverted.get(currency) ?? 0n) + amount)
-      return null
+      return (amount) => {
+        this.unconverted.set(currency, (this.unconverted.get(currency) ?? 0n) + amount)
+        return null
+      }
     }
-    return convertMinor(amount, currency, this.to, rate.rate)
+    // Exactly `convertMinor(amount, currency, to, rate)`, its exponent shift folded into the rate once.
+    const shift = currencyExponent(this.to) - currencyExponent(currency)
+    const num = rate.rate.num * (shift > 0 ? 10n ** BigInt(shift) : 1n)
+    const den = rate.rate.den * (shift < 0 ? 10n ** BigInt(-shift) : 1n)
+    if (den !== 1n) return (amount) => divideHalfEven(amount * num, den)
+    return num === 1n ? (amount) => amount : (amount) => amount * num
   }
 
   /** Rates used for currencies other than the reporting one, sorted by currency. */

@@ -30,6 +30,8 @@ export interface StaleFigure {
 /** An account's booked balance in the reporting currency (null when no rate: then it is unconverted). */
 export interface ValuedAccount {
   account: DirectoryAccount
+  /** Where the account stands in the position's `accounts`. */
+  index: number
   booked: BookedPoint
   converted: bigint | null
 }
@@ -53,17 +55,12 @@ async function computePositions(db: Db, scope: EntityScope, currency: CurrencyCo
     live ? failingSyncs(db, scope) : new Map<string, Date | null>(),
   ])
   const converter = new Converter(rates, currency, asOf)
+  const currencies = bucketsOf(accounts, 'currency', (a) => a.currency)
+  // Per currency of the directory, its conversion, looked up when first needed (so that only the
+  // rates of currencies actually held are resolved and reported).
+  const conversions: ((amount: bigint) => bigint | null)[] = []
   const valued: ValuedAccount[] = []
   const stale: StaleFigure[] = []
-  // Accounts of one bank share their report times: parse each distinct one once.
-  const instants = new Map<string, number>()
-  const instantOf = (text: string) => {
-    let ms = instants.get(text)
-    if (ms === undefined) instants.set(text, (ms = Date.parse(text)))
-    return ms
-  }
-  let oldest = Infinity
-  let newest = -Infinity
   for (let i = 0; i < accounts.length; i++) {
     const account = accounts[i]!
     const booked = bookedOf[i]
@@ -71,17 +68,87 @@ async function computePositions(db: Db, scope: EntityScope, currency: CurrencyCo
       stale.push({ accountId: account.id, asOf: null, reason: 'no-balance', balanceDate: null })
       continue
     }
-    const reportedAt = instantOf(booked.reportedAt)
-    if (reportedAt < oldest) oldest = reportedAt
-    if (reportedAt > newest) newest = reportedAt
-    if (booked.date < expected) stale.push({ accountId: account.id, asOf: new Date(reportedAt), reason: 'behind', balanceDate: booked.date })
-    else if (failing.has(account.id)) {
-      stale.push({ accountId: account.id, asOf: new Date(reportedAt), reason: 'sync-failing', balanceDate: booked.date, lastSyncedAt: failing.get(account.id)! })
+    if (booked.date < expected) stale.push({ accountId: account.id, asOf: new Date(booked.reportedAt), reason: 'behind', balanceDate: booked.date })
+    else if (live && failing.has(account.id)) {
+      stale.push({ accountId: account.id, asOf: new Date(booked.reportedAt), reason: 'sync-failing', balanceDate: booked.date, lastSyncedAt: failing.get(account.id)! })
     }
-    valued.push({ account, booked, converted: converter.convert(booked.amount, account.currency as CurrencyCode) })
+    // By the account's currency number, not its code: no string lookup per account.
+    const c = currencies.of[i]!
+    const convert = (conversions[c] ??= converter.conversionOf(currencies.keys[c] as CurrencyCode))
+    valued.push({ account, index: i, booked, converted: convert(booked.amount) })
   }
-  const freshness = { oldest: oldest === Infinity ? null : new Date(oldest), newest: newest === -Infinity ? null : new Date(newest) }
-  return { valued, converter, stale, freshness }
+  return { accounts, valued, converter, stale, freshness: freshnessOf(bookedOf) }
+}
+
+/** Accounts bucketed by one key: the distinct keys in order of first appearance, and each account's bucket. */
+interface Buckets {
+  keys: string[]
+  /** `keys[of[i]]` is the key of `accounts[i]`. */
+  of: Int32Array
+}
+
+const bucketsByDirectory = new WeakMap<readonly DirectoryAccount[], Map<string, Buckets>>()
+
+/**
+ * The accounts of a scope's directory (the array `bookedAsOf` returns, the same one while master
+ * data is unchanged) bucketed by `keyOf`, computed once per directory and `name`. Summing by bucket
+ * number instead of looking every account's key up in a map: on a busy machine each such lookup
+ * costs a cache miss or two, several times the sum itself (measured on 5,000 accounts).
+ */
+function bucketsOf(accounts: readonly DirectoryAccount[], name: string, keyOf: (account: DirectoryAccount) => string): Buckets {
+  let byName = bucketsByDirectory.get(accounts)
+  if (!byName) bucketsByDirectory.set(accounts, (byName = new Map()))
+  let buckets = byName.get(name)
+  if (!buckets) {
+    const numbers = new Map<string, number>()
+    buckets = { keys: [], of: new Int32Array(accounts.length) }
+    for (let i = 0; i < accounts.length; i++) {
+      const key = keyOf(accounts[i]!)
+      let n = numbers.get(key)
+      if (n === undefined) numbers.set(key, (n = buckets.keys.push(key) - 1))
+      buckets.of[i] = n
+    }
+    byName.set(name, buckets)
+  }
+  return buckets
+}
+
+/** A report time as `toISOString()` writes it: such texts order as their instants do. */
+const ISO_INSTANT = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/
+
+/**
+ * The oldest and newest report time of the balances (null: none). Report times written as
+ * `toISOString()` does are compared as text and only the two ends parsed; any other spelling is
+ * parsed, once per distinct text. A time that does not parse counts for neither end.
+ */
+function freshnessOf(booked: readonly (BookedPoint | null)[]): { oldest: Date | null; newest: Date | null } {
+  let oldestText: string | null = null
+  let newestText: string | null = null
+  let oldest = Infinity
+  let newest = -Infinity
+  const parsed = new Map<string, number>()
+  const include = (ms: number) => {
+    if (ms < oldest) oldest = ms
+    if (ms > newest) newest = ms
+  }
+  for (const point of booked) {
+    if (!point) continue
+    const text = point.reportedAt
+    if (ISO_INSTANT.test(text)) {
+      if (oldestText === null || text < oldestText) oldestText = text
+      if (newestText === null || text > newestText) newestText = text
+    } else if (!parsed.has(text)) {
+      const ms = Date.parse(text)
+      parsed.set(text, ms)
+      include(ms)
+    }
+  }
+  const ends = [oldestText, newestText].map((text) => (text === null ? null : Date.parse(text)))
+  if (ends.some((ms) => ms !== null && Number.isNaN(ms))) {
+    // Shaped like an instant but not one (a 13th month…): it may be anywhere in text order, so parse them all.
+    for (const point of booked) if (point && ISO_INSTANT.test(point.reportedAt)) include(Date.parse(point.reportedAt))
+  } else for (const ms of ends) if (ms !== null) include(ms)
+  return { oldest: oldest === Infinity ? null : new Date(oldest), newest: newest === -Infinity ? null : new Date(newest) }
 }
 
 /**
@@ -124,33 +191,49 @@ interface SummaryRow {
 
 export async function positionSummary(db: Db, scope: EntityScope, input: PositionSummaryInput) {
   const asOf = input.asOf ?? todayIn()
-  const { valued, converter, stale, freshness } = await valuePositions(db, scope, input.currency, asOf)
-  const keyOf = await groupKeyer(db, scope, input.groupBy)
+  const { accounts, valued, converter, stale, freshness } = await valuePositions(db, scope, input.currency, asOf)
+  const grouping = await groupingOf(db, scope, accounts, input.groupBy)
+  const currencies = bucketsOf(accounts, 'currency', (a) => a.currency)
 
-  const rows = new Map<string, SummaryRow & { currencies: Map<CurrencyCode, bigint> }>()
+  // Per row (bucket): its converted sum, accounts, first account (for its labels); per row and
+  // currency, the unconverted sum (undefined: no account of that currency in the row).
+  const rowOf = grouping.buckets.of
+  const currencyOf = currencies.of
+  const width = currencies.keys.length
+  const amounts = new Array<bigint>(grouping.buckets.keys.length).fill(0n)
+  const counts = new Int32Array(grouping.buckets.keys.length)
+  const firsts = new Array<DirectoryAccount>(grouping.buckets.keys.length)
+  const sums = new Array<bigint | undefined>(grouping.buckets.keys.length * width)
   let total = 0n
-  for (const { account, booked, converted } of valued) {
-    const { key, label, labelEn } = keyOf(account)
-    let row = rows.get(key)
-    if (!row) rows.set(key, (row = { key, label, labelEn, amount: 0n, byCurrency: [], accounts: 0, currencies: new Map() }))
-    const currency = account.currency as CurrencyCode
-    row.currencies.set(currency, (row.currencies.get(currency) ?? 0n) + booked.amount)
-    row.accounts += 1
+  for (let v = 0; v < valued.length; v++) {
+    const { account, index, booked, converted } = valued[v]!
+    const row = rowOf[index]!
+    if (counts[row]++ === 0) firsts[row] = account
+    const cell = row * width + currencyOf[index]!
+    const sum = sums[cell]
+    sums[cell] = sum === undefined ? booked.amount : sum + booked.amount
     if (converted !== null) {
-      row.amount += converted
+      amounts[row] += converted
       total += converted
     }
+  }
+  const rows: SummaryRow[] = []
+  for (let row = 0; row < counts.length; row++) {
+    if (counts[row] === 0) continue
+    const key = grouping.buckets.keys[row]!
+    const byCurrency: SummaryRow['byCurrency'] = []
+    for (let c = 0; c < width; c++) {
+      const sum = sums[row * width + c]
+      if (sum !== undefined) byCurrency.push({ currency: currencies.keys[c] as CurrencyCode, amount: sum })
+    }
+    byCurrency.sort((a, b) => a.currency.localeCompare(b.currency))
+    rows.push({ key, ...grouping.labelsOf(key, firsts[row]!), amount: amounts[row]!, byCurrency, accounts: counts[row]! })
   }
   return {
     currency: input.currency,
     asOf,
     total,
-    rows: [...rows.values()]
-      .map(({ currencies, ...row }) => ({
-        ...row,
-        byCurrency: [...currencies].map(([c, amount]) => ({ currency: c, amount })).sort((a, b) => a.currency.localeCompare(b.currency)),
-      }))
-      .sort((a, b) => (a.amount === b.amount ? a.key.localeCompare(b.key) : a.amount > b.amount ? -1 : 1)),
+    rows: rows.sort((a, b) => (a.amount === b.amount ? a.key.localeCompare(b.key) : a.amount > b.amount ? -1 : 1)),
     fx: converter.ratesUsed(),
     unconverted: converter.unconvertedList(),
     stale,
@@ -158,41 +241,59 @@ export async function positionSummary(db: Db, scope: EntityScope, input: Positio
   }
 }
 
-type Keyer = (account: DirectoryAccount) => { key: string; label: string; labelEn: string }
+/** How a `groupBy` buckets the accounts into rows, and a row's labels (given its first account). */
+interface Grouping {
+  buckets: Buckets
+  labelsOf(key: string, first: DirectoryAccount): { label: string; labelEn: string }
+}
 
-/** How an account is bucketed for a `groupBy`; by entity the rows are the scope's top-level companies. */
-async function groupKeyer(db: Db, scope: EntityScope, groupBy: PositionSummaryInput['groupBy']): Promise<Keyer> {
+async function groupingOf(db: Db, scope: EntityScope, accounts: readonly DirectoryAccount[], groupBy: PositionSummaryInput['groupBy']): Promise<Grouping> {
   switch (groupBy) {
     case 'currency':
-      return (a) => ({ key: a.currency, label: a.currency, labelEn: a.currency })
+      return { buckets: bucketsOf(accounts, groupBy, (a) => a.currency), labelsOf: (key) => ({ label: key, labelEn: key }) }
     case 'accountType':
-      return (a) => ({ key: a.type, label: a.type, labelEn: a.type })
+      return { buckets: bucketsOf(accounts, groupBy, (a) => a.type), labelsOf: (key) => ({ label: key, labelEn: key }) }
     case 'region':
-      return (a) => ({ key: a.regionCode, label: a.regionNameZh, labelEn: a.regionNameEn })
+      return { buckets: bucketsOf(accounts, groupBy, (a) => a.regionCode), labelsOf: (_, a) => ({ label: a.regionNameZh, labelEn: a.regionNameEn }) }
     case 'bank': {
-      const banks = new Map((await allBanks(db)).map((b) => [b.id, b]))
-      return (a) => ({ key: a.bankId, label: banks.get(a.bankId)?.name_zh ?? a.bankId, labelEn: banks.get(a.bankId)?.name_en ?? a.bankId })
+      const banks = byId(await allBanks(db))
+      return {
+        buckets: bucketsOf(accounts, groupBy, (a) => a.bankId),
+        labelsOf: (key) => ({ label: banks.get(key)?.name_zh ?? key, labelEn: banks.get(key)?.name_en ?? key }),
+      }
     }
     case 'entity': {
-      const entities = await entitiesInScope(db, scope)
-      const byId = new Map(entities.map((e) => [e.id, e]))
-      // A scope root's own accounts form its own row; everything deeper rolls up to the root's child.
-      const depthOf = new Map(scope.paths.map((p) => [p, p.split('/').filter(Boolean).length - 1]))
-      const keys = new Map<string, { key: string; label: string; labelEn: string }>()
-      return (a) => {
-        const known = keys.get(a.entityPath)
-        if (known) return known
-        const segments = a.entityPath.split('/').filter(Boolean)
-        const rootPath = scope.paths.find((p) => a.entityPath.startsWith(p))!
-        const rootDepth = depthOf.get(rootPath)!
-        const id = segments[Math.min(rootDepth + 1, segments.length - 1)]!
-        const entity = byId.get(id)
-        const group = { key: id, label: entity?.name_zh ?? id, labelEn: entity?.name_en ?? id }
-        keys.set(a.entityPath, group)
-        return group
+      // By entity the rows are the scope's top-level companies (the directory is the scope's own).
+      const entities = byId(await entitiesInScope(db, scope))
+      const rowOfPath = new Map<string, string>()
+      const keyOf = (a: DirectoryAccount) => {
+        let key = rowOfPath.get(a.entityPath)
+        if (key === undefined) rowOfPath.set(a.entityPath, (key = entityRowOf(scope, a.entityPath)))
+        return key
+      }
+      return {
+        buckets: bucketsOf(accounts, groupBy, keyOf),
+        labelsOf: (id) => ({ label: entities.get(id)?.name_zh ?? id, labelEn: entities.get(id)?.name_en ?? id }),
       }
     }
   }
+}
+
+const byIdOfList = new WeakMap<readonly { id: string }[], Map<string, unknown>>()
+
+/** A kept list (shared, unchanged while kept) by id, built once per list. */
+function byId<T extends { id: string }>(list: readonly T[]): ReadonlyMap<string, T> {
+  let map = byIdOfList.get(list)
+  if (!map) byIdOfList.set(list, (map = new Map(list.map((item) => [item.id, item]))))
+  return map as Map<string, T>
+}
+
+/** A scope root's own accounts form its own row; everything deeper rolls up to the root's child. */
+function entityRowOf(scope: EntityScope, entityPath: string): string {
+  const segments = entityPath.split('/').filter(Boolean)
+  const rootPath = scope.paths.find((p) => entityPath.startsWith(p))!
+  const rootDepth = rootPath.split('/').filter(Boolean).length - 1
+  return segments[Math.min(rootDepth + 1, segments.length - 1)]!
 }
 
 export interface TreeNode {

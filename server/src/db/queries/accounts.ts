@@ -1,4 +1,5 @@
-import type { Db } from '../client.js'
+import { sql } from 'kysely'
+import { databaseKind, type Db } from '../client.js'
 import type { AccountsTable, EntitiesTable } from '../database.js'
 import { pathInScope, type EntityScope } from './scope.js'
 
@@ -200,7 +201,10 @@ export async function attachBalances(
 
 /**
  * Only the booked balance as of `asOf` of each of `accounts` (all inside `scope`), in the same order:
- * what a position needs, in a third of the values `attachBalances` reads (same fast path and seek).
+ * what a position needs. The fast path of `attachBalances` narrowed to it: the day's closings (CLBD),
+ * then its interims (ITBD), each one equality range of the covering index on (date, type), so no row
+ * carries its type, and of a single day not its date either; the few accounts with nothing in the
+ * window take a booked-only seek. A CLBD and an ITBD of one day: the closing wins (as `later`).
  */
 export async function bookedBalancesOf(
   db: Db,
@@ -209,27 +213,147 @@ export async function bookedBalancesOf(
   asOf: string,
   recentFrom: string = asOf,
 ): Promise<(BookedPoint | null)[]> {
-  const recent =
-    directory.length === 0
-      ? []
-      : await db
-          .selectFrom('balances as b')
-          .select(['b.account_id', 'b.date', 'b.type', 'b.amount', 'b.reported_at'])
-          .where('b.date', '>=', recentFrom)
-          .where('b.date', '<=', asOf)
-          .where('b.type', 'in', ['CLBD', 'ITBD'])
-          .execute()
-  const booked = new Map<string, BookedPoint>()
-  for (const b of recent) {
-    booked.set(b.account_id, later(booked.get(b.account_id) ?? null, { date: b.date, type: b.type, amount: b.amount, reportedAt: b.reported_at }))
+  const booked = new Array<BookedPoint | null>(directory.length).fill(null)
+  if (directory.length === 0) return booked
+  const at = positionsIn(directory)
+  for (const type of ['CLBD', 'ITBD'] as const) {
+    await eachBooked(db, type, recentFrom, asOf, (accountId, date, amount, reportedAt) => {
+      const i = at.get(accountId)
+      if (i === undefined) return
+      const current = booked[i]
+      // Later day wins; on the same day the closing, read first, stays.
+      if (!current || date > current.date) booked[i] = { date, type, amount, reportedAt }
+    })
   }
-  const missing = directory.filter((a) => !booked.has(a.id)).map((a) => a.id)
+  const missing: string[] = []
+  for (let i = 0; i < directory.length; i++) if (booked[i] === null) missing.push(directory[i]!.id)
   for (let i = 0; i < missing.length; i += 500) {
-    for (const found of await seekBalances(db, scope, asOf, { accountIds: missing.slice(i, i + 500) })) {
-      if (found.booked) booked.set(found.id, found.booked)
+    for (const found of await seekBooked(db, scope, asOf, missing.slice(i, i + 500))) booked[at.get(found.id)!] = found.booked
+  }
+  return booked
+}
+
+/** Separates the values packed into one text by `eachBooked` (the ASCII unit separator). */
+const UNIT = '\x1f'
+
+/**
+ * Calls `visit` for every balance of `type` dated `from`..`to` (any account: callers pick theirs).
+ *
+ * One equality seek per day on the covering index's (date, type), not a range over every type of
+ * those days. On SQLite the rows come back packed into one text (`id␟amount␟reportedAt␟id…`, plus
+ * the date when more than one day) that is split here: better-sqlite3 makes a JS value of every
+ * value and an object of every row, and for the ~5,000 rows of a group's day that was half the read
+ * (measured 7.3 → 3.6 ms). The row count guards the split: a separator inside a value would change
+ * the number of parts, and then the rows are read one by one as on PostgreSQL.
+ */
+async function eachBooked(
+  db: Db,
+  type: 'CLBD' | 'ITBD',
+  from: string,
+  to: string,
+  visit: (accountId: string, date: string, amount: bigint, reportedAt: string) => void,
+): Promise<void> {
+  const days = from === to ? [to] : daysOf(from, to)
+  if (days.length === 0) return
+  const oneDay = days.length === 1
+  let query = db.selectFrom('balances as b').where('b.type', '=', type)
+  if (oneDay) query = query.where('b.date', '=', to)
+  else if (days.length <= 31) query = query.where('b.date', 'in', days)
+  else query = query.where('b.date', '>=', from).where('b.date', '<=', to)
+  if (databaseKind(db) === 'sqlite') {
+    const row = oneDay
+      ? sql`b.account_id || char(31) || b.amount || char(31) || b.reported_at`
+      : sql`b.account_id || char(31) || b.date || char(31) || b.amount || char(31) || b.reported_at`
+    const { packed, rows } = await query
+      .select([sql<string | null>`group_concat(${row}, char(31))`.as('packed'), (eb) => eb.fn.countAll<bigint | number>().as('rows')])
+      .executeTakeFirstOrThrow()
+    const parts = packed === null ? [] : packed.split(UNIT)
+    const width = oneDay ? 3 : 4
+    if (parts.length === width * Number(rows)) {
+      if (oneDay) for (let k = 0; k < parts.length; k += 3) visit(parts[k]!, to, BigInt(parts[k + 1]!), parts[k + 2]!)
+      else for (let k = 0; k < parts.length; k += 4) visit(parts[k]!, parts[k + 1]!, BigInt(parts[k + 2]!), parts[k + 3]!)
+      return
     }
   }
-  return directory.map((a) => booked.get(a.id) ?? null)
+  for (const b of await query.select(['b.account_id', 'b.date', 'b.amount', 'b.reported_at']).execute()) visit(b.account_id, b.date, b.amount, b.reported_at)
+}
+
+/** Where each account of a directory stands in it, by id; kept per directory (services keep theirs). */
+const positionsByDirectory = new WeakMap<readonly DirectoryAccount[], Map<string, number>>()
+
+function positionsIn(directory: readonly DirectoryAccount[]): Map<string, number> {
+  let positions = positionsByDirectory.get(directory)
+  if (!positions) {
+    positions = new Map()
+    for (let i = 0; i < directory.length; i++) positions.set(directory[i]!.id, i)
+    positionsByDirectory.set(directory, positions)
+  }
+  return positions
+}
+
+/** The days from..to (YYYY-MM-DD), both included, up to 32 of them; empty when from is after to. */
+function daysOf(from: string, to: string): string[] {
+  const days: string[] = []
+  const day = new Date(`${from}T00:00:00Z`)
+  for (let text = from; text <= to && days.length <= 31; text = day.toISOString().slice(0, 10)) {
+    days.push(text)
+    day.setUTCDate(day.getUTCDate() + 1)
+  }
+  return days
+}
+
+/**
+ * The slow path of `bookedBalancesOf`: per account (of the scope, not closed), its latest CLBD and
+ * latest ITBD on or before `asOf`, each by one index seek on (account_id, type, date). On SQLite
+ * each comes back packed into one text (date␟amount␟reportedAt, as `eachBooked`), which saves the
+ * second lookup per balance that reading them as columns takes; a separator inside a value makes
+ * the parts miscount, and then the seek runs as on PostgreSQL (latest dates, then a join on them).
+ */
+async function seekBooked(db: Db, scope: EntityScope, asOf: string, accountIds: readonly string[]) {
+  const accounts = db
+    .selectFrom('accounts as a')
+    .innerJoin('entities as e', 'e.id', 'a.entity_id')
+    .where(pathInScope('e.path', scope))
+    .where('a.status', '<>', 'closed')
+    .where('a.id', 'in', accountIds)
+  const newer = (closing: BookedPoint | null, interim: BookedPoint | null) =>
+    closing && interim ? (interim.date > closing.date ? interim : closing) : (closing ?? interim)
+  if (databaseKind(db) === 'sqlite') {
+    const latest = (type: string) => sql<string | null>`(
+      select b.date || char(31) || b.amount || char(31) || b.reported_at from balances as b
+      where b.account_id = a.id and b.type = ${type} and b.date <= ${asOf} order by b.date desc limit 1)`
+    const rows = await accounts.select(['a.id', latest('CLBD').as('closing'), latest('ITBD').as('interim')]).execute()
+    const unpack = (packed: string | null, type: string): BookedPoint | null | undefined => {
+      if (packed === null) return null
+      const parts = packed.split(UNIT)
+      return parts.length === 3 ? { date: parts[0]!, type, amount: BigInt(parts[1]!), reportedAt: parts[2]! } : undefined
+    }
+    const found: { id: string; booked: BookedPoint | null }[] = []
+    for (const row of rows) {
+      const closing = unpack(row.closing, 'CLBD')
+      const interim = unpack(row.interim, 'ITBD')
+      if (closing === undefined || interim === undefined) break
+      found.push({ id: row.id, booked: newer(closing, interim) })
+    }
+    if (found.length === rows.length) return found
+  }
+  const rows = await db
+    .selectFrom(accounts.select((eb) => ['a.id', latestDate('CLBD', asOf)(eb).as('clbd_date'), latestDate('ITBD', asOf)(eb).as('itbd_date')]).as('s'))
+    .leftJoin('balances as clbd', (j) => j.onRef('clbd.account_id', '=', 's.id').on('clbd.type', '=', 'CLBD').onRef('clbd.date', '=', 's.clbd_date'))
+    .leftJoin('balances as itbd', (j) => j.onRef('itbd.account_id', '=', 's.id').on('itbd.type', '=', 'ITBD').onRef('itbd.date', '=', 's.itbd_date'))
+    .select([
+      's.id',
+      'clbd.date as clbd_date', 'clbd.amount as clbd_amount', 'clbd.reported_at as clbd_reported_at',
+      'itbd.date as itbd_date', 'itbd.amount as itbd_amount', 'itbd.reported_at as itbd_reported_at',
+    ])
+    .execute()
+  return rows.map((row) => ({
+    id: row.id,
+    booked: newer(
+      row.clbd_date === null ? null : { date: row.clbd_date, type: 'CLBD', amount: row.clbd_amount!, reportedAt: row.clbd_reported_at! },
+      row.itbd_date === null ? null : { date: row.itbd_date, type: 'ITBD', amount: row.itbd_amount!, reportedAt: row.itbd_reported_at! },
+    ),
+  }))
 }
 
 /** The later of two balances of one kind; on the same day the closing (CL…) beats the interim (IT…). */
