@@ -6,24 +6,28 @@ import type { Db } from '../client.js'
  * one before `from` (a day without its own rate uses the latest before it, and says so).
  */
 export async function listFxRatesForRange(db: Db, from: string, to: string): Promise<FxRate[]> {
+  // The range by the date index, then each pair's latest rate before it by the (base, quote, date)
+  // key: two index reads instead of a correlated look-up for every stored rate.
   const rows = await db
     .selectFrom('fx_rates as f')
     .select(['f.date', 'f.base', 'f.quote', 'f.rate', 'f.source'])
+    .where('f.date', '>=', from)
     .where('f.date', '<=', to)
-    .where((eb) =>
-      eb.or([
-        eb('f.date', '>=', from),
-        eb(
-          'f.date',
-          '=',
-          eb
-            .selectFrom('fx_rates as p')
-            .select((p) => p.fn.max('p.date').as('d'))
-            .whereRef('p.base', '=', 'f.base')
-            .whereRef('p.quote', '=', 'f.quote')
-            .where('p.date', '<', from),
-        ),
-      ]),
+    .unionAll(
+      db
+        .selectFrom('fx_rates as f')
+        .innerJoin(
+          (eb) =>
+            eb
+              .selectFrom('fx_rates')
+              .select(['base', 'quote', (p) => p.fn.max('date').as('date')])
+              .where('date', '<', from)
+              .groupBy(['base', 'quote'])
+              .as('p'),
+          (join) => join.onRef('p.base', '=', 'f.base').onRef('p.quote', '=', 'f.quote').onRef('p.date', '=', 'f.date'),
+        )
+        .select(['f.date', 'f.base', 'f.quote', 'f.rate', 'f.source'])
+        .where('f.date', '<=', to),
     )
     .execute()
   return rows as FxRate[]
