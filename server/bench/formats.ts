@@ -2,6 +2,7 @@ import { createReadStream, openSync, closeSync, writeSync, rmSync, statSync } fr
 import { createRequire } from 'node:module'
 import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { performance, PerformanceObserver } from 'node:perf_hooks'
 import { pathToFileURL } from 'node:url'
 import { generateCamt053, generateMt940, mt940Parts } from '../src/formats/generate.js'
 import { parseStatementFile, parseStatementStream } from '../src/formats/index.js'
@@ -13,7 +14,9 @@ import { percentile } from './stats.js'
  * handed over one by one), the npm package mt940js on the same MT940 text in the same run (ours and
  * theirs alternate, run by run), and the peak RSS while streaming a big MT940 file from disk.
  * The machine may be shared: every figure is given as wall time and as CPU time of this process
- * (process.cpuUsage, which also counts the garbage collector's helper threads).
+ * (process.cpuUsage, which also counts the garbage collector's helper threads), the in-memory runs
+ * also with the time the main thread spent paused for garbage collection (a whole-file parse keeps
+ * every entry until it returns, and the collector copies what is kept; a stream lets it go).
  * Targets: MT940 ≥ 50 MB/s, camt.053 ≥ 25 MB/s, bounded memory on a 500 MB file.
  *
  *   tsx bench/formats.ts [--mb 20] [--runs 5] [--warmup 2] [--size 500]      (--name=value works too)
@@ -30,28 +33,44 @@ interface Mt940js {
 interface Sample {
   wall: number
   cpu: number
+  /** When it ran (performance.now() ms), to find the garbage collections that happened meanwhile. */
+  from: number
+  to: number
 }
+
+/** Main-thread garbage-collection pauses (start and duration in ms), while {@link benchFormats} runs. */
+const gcPauses: { start: number; duration: number }[] = []
+const gcObserver = new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) gcPauses.push({ start: entry.startTime, duration: entry.duration })
+})
 
 /** Runs `fn`, returning wall and CPU milliseconds. */
 async function timed(fn: () => unknown): Promise<Sample> {
   const cpu = process.cpuUsage()
+  const from = performance.now()
   const start = process.hrtime.bigint()
   await fn()
   const wall = Number(process.hrtime.bigint() - start) / 1e6
   const used = process.cpuUsage(cpu)
-  return { wall, cpu: (used.user + used.system) / 1000 }
+  return { wall, cpu: (used.user + used.system) / 1000, from, to: performance.now() }
 }
+
+/** Milliseconds of garbage-collection pauses during a sample (the observer reports them a little later). */
+const gcDuring = (sample: Sample) =>
+  gcPauses.reduce((sum, pause) => (pause.start >= sample.from && pause.start < sample.to ? sum + pause.duration : sum), 0)
 
 interface Stats {
   wall: number
   cpu: number
   bestCpu: number
+  gc: number
 }
 
 function summarize(samples: Sample[]): Stats {
   const wall = samples.map((s) => s.wall).sort((a, b) => a - b)
   const cpu = samples.map((s) => s.cpu).sort((a, b) => a - b)
-  return { wall: percentile(wall, 50), cpu: percentile(cpu, 50), bestCpu: cpu[0]! }
+  const gc = samples.map(gcDuring).sort((a, b) => a - b)
+  return { wall: percentile(wall, 50), cpu: percentile(cpu, 50), bestCpu: cpu[0]!, gc: percentile(gc, 50) }
 }
 
 const rate = (bytes: number, ms: number) => bytes / 1e6 / (ms / 1000)
@@ -62,7 +81,8 @@ function line(label: string, bytes: number, entries: number, stats: Stats, targe
   return (
     `${label.padEnd(20)} ${mb(bytes)}, ${entries} entries: ` +
     `wall p50 ${fixed(stats.wall, 0)} ms = ${fixed(rate(bytes, stats.wall))} MB/s | ` +
-    `CPU p50 ${fixed(stats.cpu, 0)} ms = ${fixed(rate(bytes, stats.cpu))} MB/s (best ${fixed(rate(bytes, stats.bestCpu))})` +
+    `CPU p50 ${fixed(stats.cpu, 0)} ms = ${fixed(rate(bytes, stats.cpu))} MB/s (best ${fixed(rate(bytes, stats.bestCpu))}) | ` +
+    `GC pauses p50 ${fixed(stats.gc, 0)} ms` +
     (target ? ` — target ≥ ${target}` : '')
   )
 }
@@ -107,6 +127,7 @@ async function benchFormat(
     if (other) await other(whole.at(-1)!)
     streamed.push(await timed(stream))
   }
+  await new Promise((resolve) => setTimeout(resolve, 50)) // the last runs' GC entries
   console.log(line(`${label} whole-file`, bytes.length, entries, summarize(whole), format === 'mt940' ? 50 : 25))
   console.log(line(`${label} streaming`, bytes.length, entries, summarize(streamed), format === 'mt940' ? 50 : 25))
 }
@@ -169,6 +190,15 @@ async function benchBigStream(megabytes: number): Promise<void> {
 }
 
 export async function benchFormats(args: string[]): Promise<void> {
+  gcObserver.observe({ entryTypes: ['gc'] })
+  try {
+    await run(args)
+  } finally {
+    gcObserver.disconnect()
+  }
+}
+
+async function run(args: string[]): Promise<void> {
   const megabytes = option(args, 'mb', 20)
   const runs = option(args, 'runs', 5)
   const bigSize = option(args, 'size', 500)

@@ -13,6 +13,7 @@ import {
   type StatementEntryDetails,
   type StatementEntryReferences,
 } from '@treasury/shared'
+import { ownCopy } from './chars.js'
 import { decimalToMinor, statementCurrencyExponent } from './currency.js'
 import { reconcileStatement } from './reconcile.js'
 import { at, child, childrenNamed, pathOf, textAt, XmlStreamParser, XmlSyntaxError, type XmlNode } from './xml.js'
@@ -31,7 +32,11 @@ const MESSAGES: Record<CamtFormat, string> = {
   camt053: 'BkToCstmrStmt',
   camt054: 'BkToCstmrDbtCdtNtfctn',
 }
-const RECORDS = new Set(['Stmt', 'Rpt', 'Ntfctn'])
+/**
+ * Stmt, Rpt or Ntfctn: compared, not looked up in a Set (this runs for every element that closes,
+ * and a Set lookup hashes each freshly read name).
+ */
+const isRecord = (name: string): boolean => name === 'Stmt' || name === 'Rpt' || name === 'Ntfctn'
 const BALANCE_TYPES = new Set<string>(STATEMENT_BALANCE_TYPES)
 
 interface Context {
@@ -116,13 +121,13 @@ export class CamtReader {
     const { context } = this
     const name = node.name
     const parent = node.parent
-    if (name === 'Ntry' && parent && RECORDS.has(parent.name)) {
+    if (name === 'Ntry' && parent && isRecord(parent.name)) {
       let entries = this.pendingEntries.get(parent)
       if (!entries) this.pendingEntries.set(parent, (entries = []))
       entries.push(readEntry(node, context))
       return true
     }
-    if (RECORDS.has(name) && parent?.name.startsWith('BkToCstmr')) {
+    if (isRecord(name) && parent?.name.startsWith('BkToCstmr')) {
       const statement = readStatement(node, this.pendingEntries.get(node) ?? [], context)
       this.pendingEntries.delete(node)
       this.statements++
@@ -154,18 +159,64 @@ function required(context: Context, node: XmlNode, path: string): string {
   return value
 }
 
+/** The currency {@link amountOf} checked last and its exponent (a file names one or a few, over and over). */
+let lastCurrency = ''
+let lastExponent = -1
+
 /** Amt with its Ccy attribute → unsigned minor units. */
 function amountOf(context: Context, node: XmlNode): { amount: bigint; currency: string } {
   const currency = (node.attrs.Ccy ?? '').trim()
-  if (!/^[A-Z]{3}$/.test(currency)) fail(context, node, `Amt has no valid Ccy attribute (got "${currency}")`)
-  if (statementCurrencyExponent(currency) === undefined) fail(context, node, `unknown currency code "${currency}"`)
+  let exponent: number | undefined = lastExponent
+  if (currency !== lastCurrency || exponent < 0) {
+    if (!/^[A-Z]{3}$/.test(currency)) fail(context, node, `Amt has no valid Ccy attribute (got "${currency}")`)
+    exponent = statementCurrencyExponent(currency)
+    if (exponent === undefined) fail(context, node, `unknown currency code "${currency}"`)
+    lastCurrency = currency
+    lastExponent = exponent
+  }
   const text = node.text.trim()
+  const minor = plainMinor(text, exponent)
+  if (minor >= 0) return { amount: BigInt(minor), currency }
   if (!/^\d+(\.\d+)?$/.test(text)) fail(context, node, `amount "${text}" is not an unsigned decimal`)
   try {
     return { amount: decimalToMinor(text, currency), currency }
   } catch (error) {
     fail(context, node, (error as Error).message)
   }
+}
+
+/**
+ * `digits[.digits]` → minor units with `exponent` decimals, read digit by digit into a JS number
+ * (exact: at most 15 digits and a result up to 2^53 - 1); -1 for anything else (other forms, more
+ * decimals than the currency has, longer amounts), which {@link amountOf} leaves to the regex and
+ * `decimalToMinor` (the same value, or their error).
+ */
+function plainMinor(text: string, exponent: number): number {
+  const length = text.length
+  let value = 0
+  let i = 0
+  for (; i < length; i++) {
+    const code = text.charCodeAt(i)
+    if (code < 48 || code > 57) break
+    value = value * 10 + (code - 48)
+  }
+  if (i === 0 || i > 15) return -1
+  let scale = exponent
+  if (i < length) {
+    if (text.charCodeAt(i) !== 0x2e /* . */ || i + 1 === length) return -1
+    for (let j = i + 1; j < length; j++) {
+      const code = text.charCodeAt(j)
+      if (code < 48 || code > 57) return -1
+    }
+    let end = length
+    while (end > i + 1 && text.charCodeAt(end - 1) === 48) end--
+    const decimals = end - i - 1
+    if (decimals > exponent || i + decimals > 15) return -1
+    for (let j = i + 1; j < end; j++) value = value * 10 + (text.charCodeAt(j) - 48)
+    scale = exponent - decimals
+  }
+  for (; scale > 0; scale--) value *= 10
+  return value <= Number.MAX_SAFE_INTEGER ? value : -1
 }
 
 function signOf(context: Context, node: XmlNode): 1n | -1n {
@@ -175,16 +226,24 @@ function signOf(context: Context, node: XmlNode): 1n | -1n {
   fail(context, node, indicator ? `CdtDbtInd "${indicator}" is neither CRDT nor DBIT` : 'missing CdtDbtInd', 'CdtDbtInd')
 }
 
+/** The last valid date value {@link dateOf} read and its date (entries repeat a handful of dates). */
+let lastDateValue = ''
+let lastDate = ''
+
 /** Dt or DtTm (any precision and offset) → the calendar date as written. */
 function dateOf(context: Context, node: XmlNode | undefined): string | undefined {
   if (!node) return undefined
   const holder = child(node, 'Dt') ?? child(node, 'DtTm')
   const value = holder ? holder.text.trim() : node.text.trim()
   if (value === '') return undefined
+  if (value === lastDateValue) return lastDate
   const match = /^(\d{4})-(\d{2})-(\d{2})/.exec(value)
   if (!match || !isCalendarDate(Number(match[1]), Number(match[2]), Number(match[3]))) {
     fail(context, holder ?? node, `"${value}" is not an ISO date`)
   }
+  // Own copies: a module-level cache must not keep a view of the document text alive.
+  lastDateValue = ownCopy(value, 0, value.length)
+  lastDate = ownCopy(match[0], 0, match[0].length)
   return match[0]
 }
 

@@ -4,6 +4,8 @@
  * SWIFT FIN envelope `{1:…}{2:…}{3:…}{4: … -}{5:…}`. Nothing here throws on any byte sequence.
  */
 
+import { Buffer, isAscii } from 'node:buffer'
+
 export type TextEncoding = 'utf-8' | 'utf-16le' | 'utf-16be' | 'latin1'
 
 export interface DecodedText {
@@ -41,11 +43,26 @@ export function decodeBytes(bytes: Uint8Array): DecodedText {
   if (bytes.length >= 4 && bytes[0] === 0 && bytes[1] === 0x3c) {
     return { text: new TextDecoder('utf-16be').decode(bytes), encoding: 'utf-16be' }
   }
+  // Most statement files are plain ASCII: then UTF-8 and latin-1 read the same, and the bytes are
+  // copied into a one-byte string as they are (several times faster than validating UTF-8 as it decodes).
+  if (bytes.length <= ASCII_COPY_LIMIT && isAscii(bytes)) return { text: asciiText(bytes), encoding: 'utf-8' }
   try {
     return { text: utf8Strict.decode(bytes), encoding: 'utf-8' }
   } catch {
     return { text: latin1.decode(bytes), encoding: 'latin1' }
   }
+}
+
+/**
+ * Up to this many bytes {@link asciiText} makes an ordinary string. Node (20) turns a latin-1
+ * buffer of more than ~1 MB into an external string (its characters outside the JS heap), which
+ * every later read (indexOf, charCodeAt, slices) pays for more than TextDecoder's decoding costs.
+ */
+export const ASCII_COPY_LIMIT = 1_000_000
+
+/** Bytes known to be ASCII (`isAscii`) → their text, copied as they are (see {@link ASCII_COPY_LIMIT}). */
+export function asciiText(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1')
 }
 
 /**

@@ -1,7 +1,8 @@
+import { isAscii } from 'node:buffer'
 import { StatementParseError, type ParseWarning, type Statement, type StatementFormat } from '@treasury/shared'
 import { Bai2Reader, Bai2RecordReader } from './bai2.js'
 import { CamtReader } from './camt.js'
-import { splitLines, type TextEncoding } from './decode.js'
+import { ASCII_COPY_LIMIT, asciiText, splitLines, type TextEncoding } from './decode.js'
 import { detectCamt, detectFormat } from './detect.js'
 import type { ParseOptions, StatementFormatOption } from './index.js'
 import { looksLikeMt942, MtReader, prepareMtText } from './mt940.js'
@@ -344,6 +345,7 @@ class StreamDecoder {
     const end = final ? bytes.length : completeUtf8(bytes)
     if (end < bytes.length) this.pending = bytes.slice(end)
     const part = bytes.subarray(0, end)
+    if (part.length <= ASCII_COPY_LIMIT && isAscii(part)) return asciiText(part)
     if (this.lenient) return utf8Lenient.decode(part)
     try {
       return utf8Strict.decode(part)
