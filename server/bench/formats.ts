@@ -1,11 +1,12 @@
-import { createReadStream, openSync, closeSync, writeSync, rmSync, statSync } from 'node:fs'
+import { createReadStream, rmSync, statSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { performance, PerformanceObserver } from 'node:perf_hooks'
 import { pathToFileURL } from 'node:url'
-import { generateCamt053, generateMt940, mt940Parts } from '../src/formats/generate.js'
+import { generateCamt053, generateMt940 } from '../src/formats/generate.js'
 import { parseStatementFile, parseStatementStream } from '../src/formats/index.js'
+import { writeMt940File } from './files.js'
 import { percentile } from './stats.js'
 
 /**
@@ -130,27 +131,6 @@ async function benchFormat(
   await new Promise((resolve) => setTimeout(resolve, 50)) // the last runs' GC entries
   console.log(line(`${label} whole-file`, bytes.length, entries, summarize(whole), format === 'mt940' ? 50 : 25))
   console.log(line(`${label} streaming`, bytes.length, entries, summarize(streamed), format === 'mt940' ? 50 : 25))
-}
-
-/** Writes an MT940 file of about `bytes` to a temporary path, statement by statement. */
-function writeMt940File(path: string, bytes: number): void {
-  const fd = openSync(path, 'w')
-  try {
-    let batch: string[] = []
-    let size = 0
-    for (const part of mt940Parts(bytes)) {
-      batch.push(part)
-      size += part.length
-      if (size >= 4 << 20) {
-        writeSync(fd, batch.join(''))
-        batch = []
-        size = 0
-      }
-    }
-    if (batch.length) writeSync(fd, batch.join(''))
-  } finally {
-    closeSync(fd)
-  }
 }
 
 /** Streams a generated MT940 file of `megabytes` from disk; prints throughput and peak RSS. */

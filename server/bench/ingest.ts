@@ -1,13 +1,14 @@
-import { closeSync, createReadStream, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'node:fs'
+import { createReadStream, mkdtempSync, rmSync, statSync } from 'node:fs'
 import { loadavg, tmpdir } from 'node:os'
 import path from 'node:path'
 import type { Statement, StatementEntry } from '@treasury/shared'
 import SQLite from 'better-sqlite3'
 import { createDb, migrateToLatest, type Db } from '../src/db/client.js'
 import { insertRows } from '../src/db/queries/seed.js'
-import { generateCamt053, generateMt940, mt940Parts } from '../src/formats/generate.js'
+import { generateCamt053, generateMt940 } from '../src/formats/generate.js'
 import { parseStatementFile } from '../src/formats/index.js'
 import { importStatements, importStatementStream } from '../src/services/statement-import.js'
+import { writeMt940File } from './files.js'
 
 /**
  * Statement ingest into a fresh SQLite database through the real import path (the import service:
@@ -234,23 +235,7 @@ const GENERATED_IBAN = 'DE89370400440532013000'
 async function benchBigFile(dir: string, megabytes: number): Promise<void> {
   const file = path.join(dir, 'big.sta')
   const atStart = process.memoryUsage().rss
-  const fd = openSync(file, 'w')
-  try {
-    let batch: string[] = []
-    let size = 0
-    for (const part of mt940Parts(megabytes * 1e6)) {
-      batch.push(part)
-      size += part.length
-      if (size >= 4 << 20) {
-        writeSync(fd, batch.join(''))
-        batch = []
-        size = 0
-      }
-    }
-    if (batch.length) writeSync(fd, batch.join(''))
-  } finally {
-    closeSync(fd)
-  }
+  writeMt940File(file, megabytes * 1e6)
   const bytes = statSync(file).size
   const { db } = await freshDb(dir, 'big.db', 0)
   await insertRows(db, 'accounts', [

@@ -153,12 +153,6 @@ function fail(context: Context, node: XmlNode | undefined, reason: string, child
   throw new StatementParseError(context.format, reason, { element: pathOf(node, child), ...(node ? { line: node.line } : {}) })
 }
 
-function required(context: Context, node: XmlNode, path: string): string {
-  const value = textAt(node, path)
-  if (value === undefined) fail(context, node, `missing ${path}`, path)
-  return value
-}
-
 /** The currency {@link amountOf} checked last and its exponent (a file names one or a few, over and over). */
 let lastCurrency = ''
 let lastExponent = -1
