@@ -21,3 +21,13 @@ export function writeMt940File(path: string, bytes: number): void {
     closeSync(fd)
   }
 }
+
+/** A numeric command-line option, `--name=value` or `--name value`, else `fallback`. */
+export function numberOption(args: readonly string[], name: string, fallback: number): number {
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!
+    if (arg === `--${name}` && i + 1 < args.length) return Number(args[i + 1])
+    if (arg.startsWith(`--${name}=`)) return Number(arg.slice(name.length + 3))
+  }
+  return fallback
+}

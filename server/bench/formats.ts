@@ -6,7 +6,7 @@ import { performance, PerformanceObserver } from 'node:perf_hooks'
 import { pathToFileURL } from 'node:url'
 import { generateCamt053, generateMt940 } from '../src/formats/generate.js'
 import { parseStatementFile, parseStatementStream } from '../src/formats/index.js'
-import { writeMt940File } from './files.js'
+import { numberOption as option, writeMt940File } from './files.js'
 import { percentile } from './stats.js'
 
 /**
@@ -90,15 +90,6 @@ function line(label: string, bytes: number, entries: number, stats: Stats, targe
 
 async function* chunked(bytes: Uint8Array, size = 1 << 16): AsyncGenerator<Uint8Array> {
   for (let at = 0; at < bytes.length; at += size) yield bytes.subarray(at, at + size)
-}
-
-function option(args: string[], name: string, fallback: number): number {
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!
-    if (arg === `--${name}` && i + 1 < args.length) return Number(args[i + 1])
-    if (arg.startsWith(`--${name}=`)) return Number(arg.slice(name.length + 3))
-  }
-  return fallback
 }
 
 const countEntries = (file: { statements: { entries: unknown[] }[] }) => file.statements.reduce((n, s) => n + s.entries.length, 0)

@@ -8,7 +8,7 @@ import { insertRows } from '../src/db/queries/seed.js'
 import { generateCamt053, generateMt940 } from '../src/formats/generate.js'
 import { parseStatementFile } from '../src/formats/index.js'
 import { importStatements, importStatementStream } from '../src/services/statement-import.js'
-import { writeMt940File } from './files.js'
+import { numberOption as option, writeMt940File } from './files.js'
 
 /**
  * Statement ingest into a fresh SQLite database through the real import path (the import service:
@@ -47,15 +47,6 @@ async function timed(fn: () => Promise<unknown> | unknown): Promise<Sample> {
   const wall = Number(process.hrtime.bigint() - start) / 1e6
   const used = process.cpuUsage(cpu)
   return { wall, cpu: (used.user + used.system) / 1000 }
-}
-
-function option(args: string[], name: string, fallback: number): number {
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!
-    if (arg === `--${name}` && i + 1 < args.length) return Number(args[i + 1])
-    if (arg.startsWith(`--${name}=`)) return Number(arg.slice(name.length + 3))
-  }
-  return fallback
 }
 
 const DAY = 86_400_000

@@ -63,10 +63,22 @@ export interface ResolvedRate {
  * convertMinor(100n, 'USD', 'JPY', parseRate('151.235')) // 151n  (1.00 USD → ¥151)
  */
 export function convertMinor(amount: bigint, from: string, to: string, rate: Rational): bigint {
+  return minorConverter(from, to, rate)(amount)
+}
+
+/**
+ * {@link convertMinor} for many amounts of one pair: the exponent shift is folded into the rate once.
+ *
+ * @example
+ * const toCny = minorConverter('USD', 'CNY', parseRate('7.1234'))
+ * toCny(100n) // 712n
+ */
+export function minorConverter(from: string, to: string, rate: Rational): (amount: bigint) => bigint {
   const shift = currencyExponent(to) - currencyExponent(from)
-  const num = amount * rate.num * (shift > 0 ? 10n ** BigInt(shift) : 1n)
+  const num = rate.num * (shift > 0 ? 10n ** BigInt(shift) : 1n)
   const den = rate.den * (shift < 0 ? 10n ** BigInt(-shift) : 1n)
-  return divideHalfEven(num, den)
+  if (den !== 1n) return (amount) => divideHalfEven(amount * num, den)
+  return num === 1n ? (amount) => amount : (amount) => amount * num
 }
 
 /**

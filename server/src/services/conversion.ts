@@ -1,4 +1,4 @@
-import { currencyExponent, divideHalfEven, FxTable, type CurrencyCode, type FxRate, type ResolvedRate } from '@treasury/shared'
+import { FxTable, minorConverter, type CurrencyCode, type FxRate, type ResolvedRate } from '@treasury/shared'
 
 export interface FxUsed {
   currency: CurrencyCode
@@ -55,12 +55,7 @@ export class Converter {
         return null
       }
     }
-    // Exactly `convertMinor(amount, currency, to, rate)`, its exponent shift folded into the rate once.
-    const shift = currencyExponent(this.to) - currencyExponent(currency)
-    const num = rate.rate.num * (shift > 0 ? 10n ** BigInt(shift) : 1n)
-    const den = rate.rate.den * (shift < 0 ? 10n ** BigInt(-shift) : 1n)
-    if (den !== 1n) return (amount) => divideHalfEven(amount * num, den)
-    return num === 1n ? (amount) => amount : (amount) => amount * num
+    return minorConverter(currency, this.to, rate.rate)
   }
 
   /** Rates used for currencies other than the reporting one, sorted by currency. */
