@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url'
 import { createExpressMiddleware } from '@trpc/server/adapters/express'
 import compression from 'compression'
 import express, { type ErrorRequestHandler } from 'express'
+import { builtAssets } from './built-assets.js'
 import { ping, type Db } from './db/client.js'
 import { DEFAULT_IMPORT_MAX_BYTES } from './env.js'
 import { createContextFactory } from './trpc/context.js'
@@ -15,6 +16,11 @@ export const DEFAULT_WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.m
 export function createApp(db: Db, options: { webDist?: string; importMaxBytes?: number } = {}) {
   const app = express()
   app.disable('x-powered-by')
+  const webDist = options.webDist ?? DEFAULT_WEB_DIST
+  const indexHtml = path.join(webDist, 'index.html')
+  const spaBuilt = existsSync(indexHtml)
+  // Before compression: the built scripts and style sheets carry their own gzip copies.
+  if (spaBuilt) app.use('/assets', builtAssets(path.join(webDist, 'assets')))
   // Account lists and transaction pages are JSON of 100+ KB; gzip makes them a fraction of that.
   app.use(compression())
 
@@ -39,10 +45,7 @@ export function createApp(db: Db, options: { webDist?: string; importMaxBytes?: 
     }),
   )
 
-  const webDist = options.webDist ?? DEFAULT_WEB_DIST
-  const indexHtml = path.join(webDist, 'index.html')
-  if (existsSync(indexHtml)) {
-    app.use('/assets', precompressedAssets(path.resolve(webDist, 'assets')))
+  if (spaBuilt) {
     app.use(express.static(webDist, { index: false, maxAge: '1h', setHeaders: staticCacheHeaders }))
     app.get(/^\/(?!trpc|healthz).*/, (_req, res) => res.sendFile(indexHtml, { headers: { 'Cache-Control': 'no-cache' } }))
   } else {
@@ -63,31 +66,7 @@ export function createApp(db: Db, options: { webDist?: string; importMaxBytes?: 
   return app
 }
 
-/** Built files are named by their content hash: a name never changes what it holds. */
-const IMMUTABLE = 'public, max-age=31536000, immutable'
-
+/** Files beside the built assets (the icon, index.html) keep their names across builds: revalidated. */
 function staticCacheHeaders(res: express.Response, file: string) {
   if (file.endsWith('.html')) res.setHeader('Cache-Control', 'no-cache')
-  else if (file.includes(`${path.sep}assets${path.sep}`)) res.setHeader('Cache-Control', IMMUTABLE)
-}
-
-const ASSET_TYPES: Record<string, string> = { '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8' }
-
-/**
- * Sends the gzip copy the web build writes next to each script and style sheet (`x.js.gz`) to
- * browsers that accept gzip, instead of compressing the same file again for every visit (the first
- * view's scripts are over a megabyte: compressing them per visit doubled the server's CPU time for
- * its static files).
- */
-function precompressedAssets(dir: string): express.RequestHandler {
-  return (req, res, next) => {
-    const type = ASSET_TYPES[path.extname(req.path)]
-    if ((req.method !== 'GET' && req.method !== 'HEAD') || !type || !/\bgzip\b/.test(req.headers['accept-encoding'] ?? '')) return next()
-    const file = path.join(dir, path.normalize(req.path))
-    if (!file.startsWith(dir + path.sep)) return next()
-    res.sendFile(`${file}.gz`, { headers: { 'Content-Type': type, 'Content-Encoding': 'gzip', Vary: 'Accept-Encoding', 'Cache-Control': IMMUTABLE } }, (error) => {
-      // No gzip copy (an older build): the plain file, compressed on the fly as before.
-      if (error && !res.headersSent) next()
-    })
-  }
 }
