@@ -15,6 +15,7 @@ describe('zod-free modules', () => {
     ['currencies', () => import('./currencies.js')],
     ['money', () => import('./money.js')],
     ['fx', () => import('./fx.js')],
+    ['wire', () => import('./wire.js')],
   ])('%s loads without zod', async (_name, load) => {
     await expect(load()).resolves.toBeDefined()
   })

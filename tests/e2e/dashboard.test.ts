@@ -278,7 +278,7 @@ describe.skipIf(!run)('dashboard in Chromium', () => {
       route.fulfill({
         status: 500,
         contentType: 'application/json',
-        body: JSON.stringify({ error: { json: { message: 'injected failure', code: -32603, data: { code: 'INTERNAL_SERVER_ERROR', httpStatus: 500 } } } }),
+        body: JSON.stringify({ error: { message: 'injected failure', code: -32603, data: { code: 'INTERNAL_SERVER_ERROR', httpStatus: 500 } } }),
       }),
     )
     await page.goto(`${session.server.url}/`)

@@ -5,7 +5,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { createApp } from '@treasury/server/app'
 import { seedDemo } from '@treasury/server/demo/index'
-import superjson from 'superjson'
+import { wire } from '@treasury/shared/wire'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openTestDb, type TestDb } from '../support/databases.js'
 
@@ -29,7 +29,7 @@ describe('HTTP API', () => {
   })
 
   const query = (procedure: string, input: unknown) =>
-    fetch(`${base}/trpc/${procedure}?input=${encodeURIComponent(JSON.stringify(superjson.serialize(input)))}`)
+    fetch(`${base}/trpc/${procedure}?input=${encodeURIComponent(JSON.stringify(wire.serialize(input)))}`)
 
   it('answers /healthz', async () => {
     const res = await fetch(`${base}/healthz`)
@@ -37,11 +37,11 @@ describe('HTTP API', () => {
     expect(await res.json()).toEqual({ status: 'ok' })
   })
 
-  it('serves position.summary with bigint amounts through superjson', async () => {
+  it('serves position.summary with bigint amounts through the wire format', async () => {
     const res = await query('position.summary', { currency: 'CNY', groupBy: 'bank', asOf: '2026-11-20' })
     expect(res.status).toBe(200)
     const body = (await res.json()) as { result: { data: unknown } }
-    const data = superjson.deserialize(body.result.data as never) as { total: bigint; rows: unknown[] }
+    const data = wire.deserialize<{ total: bigint; rows: unknown[] }>(body.result.data)
     expect(typeof data.total).toBe('bigint')
     expect(data.rows.length).toBeGreaterThanOrEqual(8)
   })
@@ -58,7 +58,7 @@ describe('HTTP API', () => {
     expect(res.status).toBe(status)
     const text = await res.text()
     expect(text).not.toMatch(/at .*\.ts:\d+|stack|SELECT|select /)
-    if (field) expect(JSON.parse(text).error.json.message).toContain(field)
+    if (field) expect(wire.deserialize<{ error: { message: string } }>(JSON.parse(text)).error.message).toContain(field)
   })
 
   it('answers malformed JSON input with 400, not 500', async () => {

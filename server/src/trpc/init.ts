@@ -1,5 +1,5 @@
 import { initTRPC, TRPCError } from '@trpc/server'
-import superjson from 'superjson'
+import { wire } from '@treasury/shared/wire'
 import { ZodError } from 'zod'
 import { callerScope } from '../services/scope.js'
 import { ForbiddenError, InvalidRequestError, NotFoundError } from '../services/errors.js'
@@ -11,7 +11,8 @@ export function describeZodError(error: ZodError): string {
 }
 
 const t = initTRPC.context<Context>().create({
-  transformer: superjson,
+  // JSON with bigints and Dates tagged (shared/src/wire.ts); the web client uses the same.
+  transformer: wire,
   // Never send stack traces to clients, whatever NODE_ENV says.
   isDev: false,
   errorFormatter({ shape, error }) {

@@ -4,6 +4,7 @@ import { createRequire } from 'node:module'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
+import { wire } from '@treasury/shared/wire'
 import { repoRoot, serverDir } from './paths.js'
 
 export interface RunningServer {
@@ -121,8 +122,8 @@ async function waitForInitialSync(url: string, timeoutMs: number, failing: reado
   while (Date.now() < deadline) {
     const response = await fetch(`${url}/trpc/connectors.list`)
     if (response.ok) {
-      const body = (await response.json()) as { result: { data: { json: { id: string; connectorId: string; lastSuccessAt: string | null; lastRunAt: string | null }[] } } }
-      const connections = body.result.data.json
+      const body = (await response.json()) as { result: { data: unknown } }
+      const connections = wire.deserialize<{ id: string; connectorId: string; lastSuccessAt: unknown; lastRunAt: unknown }[]>(body.result.data)
       pending = connections.filter((c) => (failing.includes(c.connectorId) ? c.lastRunAt === null : c.lastSuccessAt === null)).map((c) => c.id)
       if (connections.length > 0 && pending.length === 0) return
     }

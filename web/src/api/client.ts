@@ -1,10 +1,10 @@
 import type { AppRouter } from '@treasury/server/router'
 import { createTRPCClient, httpBatchLink, httpLink, splitLink, TRPCClientError, type TRPCClient } from '@trpc/client'
-import superjson from 'superjson'
+import { wire } from '@treasury/shared/wire'
 
 export type ApiClient = TRPCClient<AppRouter>
 
-/** What a query procedure returns, as the client sees it (bigint and Date survive through superjson). */
+/** What a query procedure returns, as the client sees it (bigint and Date survive the wire format, shared/src/wire.ts). */
 type Output<P extends { query: (...args: any[]) => Promise<unknown> }> = Awaited<ReturnType<P['query']>>
 type Input<P extends { query: (...args: any[]) => Promise<unknown> }> = Parameters<P['query']>[0]
 
@@ -36,8 +36,8 @@ function createClient(): ApiClient {
       // (the server answers one query at a time: a batch is as slow as the sum of its calls).
       splitLink({
         condition: (op) => op.path.startsWith('reference.'),
-        true: httpBatchLink({ url: '/trpc', transformer: superjson, maxItems: 10 }),
-        false: httpLink({ url: '/trpc', transformer: superjson }),
+        true: httpBatchLink({ url: '/trpc', transformer: wire, maxItems: 10 }),
+        false: httpLink({ url: '/trpc', transformer: wire }),
       }),
     ],
   })
