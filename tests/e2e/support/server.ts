@@ -12,6 +12,8 @@ export interface RunningServer {
   url: string
   /** Everything the server printed (for failure messages). */
   output(): string
+  /** The server's process group (tsx and the node process it starts), for CPU accounting. */
+  processGroup: number
   stop(): Promise<void>
 }
 
@@ -108,7 +110,7 @@ export async function startServer(
     await stop()
     throw new Error(`${(error as Error).message}\n--- server output ---\n${output}`)
   }
-  return { url, output: () => output, stop }
+  return { url, output: () => output, processGroup: child.pid!, stop }
 }
 
 /**
