@@ -7,7 +7,7 @@ import { parseMt940 } from './mt940.js'
 
 export { detectFormat } from './detect.js'
 export { decodeBytes } from './decode.js'
-export { reconcileStatement } from './reconcile.js'
+export { RECONCILIATION_MISMATCH, reconcileStatement } from './reconcile.js'
 export { parseStatementStream, readStatements, type StatementSource, type StreamSummary } from './stream.js'
 
 export type StatementFormatOption = 'auto' | StatementFormat

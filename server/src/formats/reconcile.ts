@@ -1,5 +1,8 @@
 import type { ParseWarning, Statement } from '@treasury/shared'
 
+/** The code of the warning a statement that does not reconcile gets. */
+export const RECONCILIATION_MISMATCH = 'reconciliation-mismatch'
+
 /**
  * Checks opening + Σ booked entries = closing and records the outcome in
  * `statement.reconciliation`. Opening is OPBD (else PRCD, camt's previously closed booked balance),
@@ -29,7 +32,7 @@ export function reconcileStatement(statement: Statement): ParseWarning | undefin
   if (ok) return undefined
   const message = `statement ${statement.id ?? ''} of ${describeAccount(statement)} does not reconcile: ${opening.type} ${opening.amount} + booked entries ${sum} = ${expected}, but CLBD is ${closing.amount} (minor units of ${statement.currency})`
   statement.reconciliation.message = statement.reconciliation.message ? `${message}; ${statement.reconciliation.message}` : message
-  return { code: 'reconciliation-mismatch', message: message.replace(/ +/g, ' ') }
+  return { code: RECONCILIATION_MISMATCH, message: message.replace(/ +/g, ' ') }
 }
 
 /** Σ amounts (bigint minor units) of the booked entries in the statement's currency, and how many booked entries are in another one. */

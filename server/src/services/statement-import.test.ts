@@ -126,6 +126,9 @@ describe('statement import (SQLite in memory)', () => {
     expect(preview.committed).toBe(false)
     expect(preview.statements[0]!.reconciliation.ok).toBe(false)
     expect(preview.statements[0]!.warnings[0]).toMatch(/^reconciliation: /)
+    // Once, with its statement: not again among the file's warnings, nor counted twice.
+    expect(preview.warnings).toEqual([])
+    expect(preview.totals.warnings).toBe(preview.statements[0]!.warnings.length)
     expect(await countImportRows(db)).toMatchObject({ statements: 0, balances: 0, transactions: 0 })
   })
 

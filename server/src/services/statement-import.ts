@@ -25,7 +25,7 @@ import {
 } from '../db/queries/ingest.js'
 import type { EntityScope } from '../db/queries/scope.js'
 import { findAccountsByIdentifiers, findBanksByBic, insertAccount, upsertStatementImports, type NewStatementImport } from '../db/queries/statements.js'
-import { decodeBytes, detectFormat, parseStatementStream, type StatementFormatOption, type StatementSource } from '../formats/index.js'
+import { decodeBytes, detectFormat, parseStatementStream, RECONCILIATION_MISMATCH, type StatementFormatOption, type StatementSource } from '../formats/index.js'
 import { InvalidRequestError } from './errors.js'
 
 /**
@@ -538,7 +538,11 @@ class FileIngest {
 
   async finish(file: { warnings: ParseWarning[]; sha256: string; bytes: number; committed: boolean }): Promise<ImportSummary> {
     await this.flush()
-    const fileWarnings = file.warnings.map(describeWarning)
+    // The parser also reports each statement that does not reconcile; here every one of those is
+    // already its statement's own warning (`reconciliation: …`), so the file's list leaves them
+    // out: one mismatch, one warning, counted once.
+    const fileLevel = file.warnings.filter((w) => w.code !== RECONCILIATION_MISMATCH)
+    const fileWarnings = fileLevel.map(describeWarning)
     const stored = await upsertStatementImports(
       this.db,
       this.records.map(({ result, row }) => ({
@@ -563,7 +567,7 @@ class FileIngest {
       committed: file.committed,
       statements: results,
       unknownAccounts: dedupeUnknown(this.unknownAccounts),
-      warnings: file.warnings,
+      warnings: fileLevel,
       totals: {
         statements: results.length,
         imported: imported.length,
@@ -577,7 +581,7 @@ class FileIngest {
         entriesDuplicate: sum(results, (r) => r.entriesDuplicate),
         pendingReplaced: sum(results, (r) => r.pendingReplaced),
         balances: sum(imported, (r) => r.balances.filter((b) => b.stored).length),
-        warnings: file.warnings.length + sum(results, (r) => r.warnings.length),
+        warnings: fileLevel.length + sum(results, (r) => r.warnings.length),
         reconciliationFailures: results.filter((r) => !r.reconciliation.ok).length,
       },
     }

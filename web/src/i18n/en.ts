@@ -268,6 +268,7 @@ export default {
     notChecked: 'Not checked',
     reconciled: 'Opening + entries = closing',
     mismatch: 'Does not add up',
+    mismatchBy: 'Closing differs from opening + entries by {amount}',
     line: 'line {line}',
     unknownTitle: '{n} account(s) in this file are not known',
     unknownHint: 'Their statements are skipped. To create the accounts, choose the member company they belong to (the bank is found by the BIC in the file).',

@@ -267,6 +267,7 @@ export default {
     notChecked: '未核对',
     reconciled: '期初 + 发生额 = 期末',
     mismatch: '核对不平',
+    mismatchBy: '期末余额与期初 + 发生额相差 {amount}',
     line: '第 {line} 行',
     unknownTitle: '文件中有 {n} 个未知账户',
     unknownHint: '这些账户的对账单将被跳过。如需新建账户，请选择其所属成员单位（开户行按文件中的 BIC 匹配）。',
