@@ -61,6 +61,12 @@ describe('HTTP API', () => {
     if (field) expect(wire.deserialize<{ error: { message: string } }>(JSON.parse(text)).error.message).toContain(field)
   })
 
+  it('answers a malformed wire tag with 400 naming it', async () => {
+    const res = await fetch(`${base}/trpc/accounts.list?input=${encodeURIComponent('{"asOf":{"$n":"12.5"}}')}`)
+    expect(res.status).toBe(400)
+    expect(wire.deserialize<{ error: { message: string } }>(await res.json()).error.message).toBe('malformed bigint on the wire: "12.5"')
+  })
+
   it('answers malformed JSON input with 400, not 500', async () => {
     const res = await fetch(`${base}/trpc/position.summary?input=%7Bnot-json`)
     expect(res.status).toBe(400)
