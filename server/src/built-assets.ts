@@ -32,9 +32,10 @@ interface Asset {
 /**
  * Serves the SPA's built, content-hashed files (web/dist/assets) from memory: each file and its gzip
  * copy is read once (the copy made here when the build wrote none), and a request is answered with
- * the bytes and fixed headers, ahead of the app's compression middleware. The first view
- * loads ~30 of them; sending each through the file system (stat, stream, per-request headers) cost
- * the server ~130 ms of CPU per visit, taken from the browser that shares the machine.
+ * the bytes and fixed headers, ahead of the app's compression middleware. The first view loads
+ * ~30 of them; sending each through the file system (stat, stream, per-request headers) cost the
+ * server 1.0–1.4 ms of CPU per file instead of ~0.5 ms, time taken from the browser when both
+ * share a machine (docs/PERFORMANCE.md).
  *
  * Files the build adds while the server runs are read on their first request. A name that is not a
  * built file is a 404, never the SPA's index.html (a script would otherwise receive HTML).
