@@ -65,7 +65,13 @@ function fakeApi(initial: ConnectionItem[] = [connection()]) {
 }
 
 describe('connectors store', () => {
-  beforeEach(() => setActivePinia(createPinia()))
+  beforeEach(() => {
+    setActivePinia(createPinia())
+    // The fixtures' times are fixed; "now" must sit just before their 09:00 sync so that the
+    // store's give-up window (measured against the clock) does not depend on when tests run.
+    vi.useFakeTimers({ toFake: ['Date'] })
+    vi.setSystemTime(new Date('2026-11-27T08:59:00Z'))
+  })
   afterEach(() => {
     setApiClient(null)
     vi.useRealTimers()
