@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { wire } from './wire.js'
+import { MAX_DEPTH, wire } from './wire.js'
 
 /** Through the wire as tRPC sends it: serialize, JSON text, parse, deserialize. */
 const roundTrip = <T>(value: T): unknown => wire.deserialize(JSON.parse(JSON.stringify(wire.serialize(value))))
@@ -60,6 +60,14 @@ describe('wire', () => {
     const value = { amount: 5n, list: [1n] }
     wire.serialize(value)
     expect(value).toEqual({ amount: 5n, list: [1n] })
+  })
+
+  it('refuses data nested deeper than MAX_DEPTH with a clear error, and takes it up to there', () => {
+    const nested = (levels: number) => JSON.parse('['.repeat(levels) + '{"$n":"1"}' + ']'.repeat(levels)) as unknown
+    expect(() => wire.deserialize(nested(20_000))).toThrow(`the data nests deeper than ${MAX_DEPTH} levels`)
+    let inner = wire.deserialize<unknown>(nested(MAX_DEPTH - 1))
+    for (let i = 0; i < MAX_DEPTH - 1; i++) inner = (inner as unknown[])[0]
+    expect(inner).toBe(1n)
   })
 
   it.each([

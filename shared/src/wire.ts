@@ -22,6 +22,11 @@
 const BIGINT = '$n'
 const DATE = '$d'
 const ESCAPED = '$e'
+/**
+ * How deep arriving data may nest. The API's own data goes a few levels deep; without a limit a
+ * request nesting thousands of levels would end in "Maximum call stack size exceeded".
+ */
+export const MAX_DEPTH = 200
 
 function isTagName(key: string): boolean {
   return key === BIGINT || key === DATE || key === ESCAPED
@@ -57,26 +62,27 @@ function encode(value: unknown): unknown {
 }
 
 /** Turns tags back into bigints and Dates, in place; returns the decoded value. */
-function decode(value: unknown): unknown {
+function decode(value: unknown, depth = 0): unknown {
   if (value === null || typeof value !== 'object') return value
+  if (depth >= MAX_DEPTH) throw new TypeError(`the data nests deeper than ${MAX_DEPTH} levels`)
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
       const item = value[i]
-      if (item !== null && typeof item === 'object') value[i] = decode(item)
+      if (item !== null && typeof item === 'object') value[i] = decode(item, depth + 1)
     }
     return value
   }
   const object = value as Record<string, unknown>
   const tagged = BIGINT in object ? BIGINT : DATE in object ? DATE : ESCAPED in object ? ESCAPED : null
-  if (tagged !== null && Object.keys(object).length === 1) return untag(tagged, object[tagged])
+  if (tagged !== null && Object.keys(object).length === 1) return untag(tagged, object[tagged], depth)
   for (const key in object) {
     const item = object[key]
-    if (item !== null && typeof item === 'object') object[key] = decode(item)
+    if (item !== null && typeof item === 'object') object[key] = decode(item, depth + 1)
   }
   return object
 }
 
-function untag(tag: string, payload: unknown): unknown {
+function untag(tag: string, payload: unknown, depth: number): unknown {
   if (tag === BIGINT) {
     if (typeof payload !== 'string' || !/^-?\d+$/.test(payload)) throw new TypeError(`malformed bigint on the wire: ${JSON.stringify(payload)}`)
     return BigInt(payload)
@@ -89,11 +95,11 @@ function untag(tag: string, payload: unknown): unknown {
     throw new TypeError(`malformed escaped object on the wire: ${JSON.stringify(payload)}`)
   }
   const [key, item] = payload[0] as [string, unknown]
-  return { [key]: decode(item) }
+  return { [key]: decode(item, depth + 1) }
 }
 
 /** The transformer both tRPC ends use (`initTRPC.create({ transformer: wire })`, `httpLink({ transformer: wire })`). */
 export const wire = {
   serialize: (value: unknown): unknown => encode(value),
-  deserialize: <T = unknown>(value: unknown): T => decode(value) as T,
+  deserialize: <T = unknown>(value: unknown): T => decode(value, 0) as T,
 }

@@ -5,7 +5,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { createApp } from '@treasury/server/app'
 import { seedDemo } from '@treasury/server/demo/index'
-import { wire } from '@treasury/shared/wire'
+import { MAX_DEPTH, wire } from '@treasury/shared/wire'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openTestDb, type TestDb } from '../support/databases.js'
 
@@ -65,6 +65,13 @@ describe('HTTP API', () => {
     const res = await fetch(`${base}/trpc/accounts.list?input=${encodeURIComponent('{"asOf":{"$n":"12.5"}}')}`)
     expect(res.status).toBe(400)
     expect(wire.deserialize<{ error: { message: string } }>(await res.json()).error.message).toBe('malformed bigint on the wire: "12.5"')
+  })
+
+  it('answers input nested too deep with 400 naming the limit', async () => {
+    const deep = '['.repeat(MAX_DEPTH + 50) + ']'.repeat(MAX_DEPTH + 50)
+    const res = await fetch(`${base}/trpc/accounts.list?input=${encodeURIComponent(deep)}`)
+    expect(res.status).toBe(400)
+    expect(wire.deserialize<{ error: { message: string } }>(await res.json()).error.message).toBe(`the data nests deeper than ${MAX_DEPTH} levels`)
   })
 
   it('answers malformed JSON input with 400, not 500', async () => {
