@@ -142,6 +142,16 @@ describe.skipIf(!run)('dashboard in Chromium', () => {
     const page1 = await session.api.transactions.list.query({ accountId, limit: 1 })
     const first = page1.items[0]!
     expect(await rows.first().textContent()).toContain(first.bookingDate)
+    // The heading names the owning company; the table's columns fill its width (no blank strip).
+    expect(await text(page.locator('[data-testid="account-owner"]'))).toContain(company.name)
+    const gap = Number(
+      await page.evaluate(`(() => {
+        const cells = document.querySelectorAll('[data-testid="account-transactions"] .el-table-v2__header-cell')
+        const table = document.querySelector('[data-testid="account-transactions"] .el-table-v2')
+        return table.getBoundingClientRect().right - cells[cells.length - 1].getBoundingClientRect().right
+      })()`),
+    )
+    expect(gap).toBeLessThan(2)
     await page.locator('[data-testid="account-history"] canvas').waitFor()
     await screenshot(page, 'account-page')
     await page.close()
