@@ -325,6 +325,7 @@ export default {
     nextRun: 'Next run',
     never: 'Never',
     notScheduled: 'Not scheduled',
+    overdue: 'overdue by {n} min',
     failures: '{n} failures in a row',
     circuitOpen: 'Bank circuit open until {time}',
     lastError: 'Last error',

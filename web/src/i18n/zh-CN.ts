@@ -324,6 +324,7 @@ export default {
     nextRun: '下次运行',
     never: '从未',
     notScheduled: '未排期',
+    overdue: '已逾期 {n} 分钟',
     failures: '连续失败 {n} 次',
     circuitOpen: '银行接口熔断至 {time}',
     lastError: '最近错误',

@@ -1,7 +1,7 @@
 import { createPinia, setActivePinia } from 'pinia'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { setApiClient, type ApiClient } from '@/api/client'
-import { POLL_MS, sortByHealth, staleAccounts, useConnectorsStore, type ConnectionItem, type SyncRunItem } from './connectors'
+import { OVERDUE_GRACE_MS, overdueMinutes, POLL_MS, sortByHealth, staleAccounts, useConnectorsStore, type ConnectionItem, type SyncRunItem } from './connectors'
 
 function connection(overrides: Partial<ConnectionItem> = {}): ConnectionItem {
   return {
@@ -187,5 +187,17 @@ describe('connectors store', () => {
       connection({ id: 'd', name: 'D', status: 'degraded' }),
     ])
     expect(sorted.map((c) => c.id)).toEqual(['c', 'd', 'a', 'b'])
+  })
+
+  it('calls a next run overdue only past the grace period, and never for a disabled or unscheduled connection', () => {
+    const due = new Date('2026-11-27T08:15:00Z')
+    const at = (ms: number) => new Date(due.getTime() + ms)
+    expect(overdueMinutes(connection({ nextRunAt: due }), at(-60_000))).toBe(0)
+    expect(overdueMinutes(connection({ nextRunAt: due }), at(OVERDUE_GRACE_MS))).toBe(0)
+    expect(overdueMinutes(connection({ nextRunAt: due }), at(OVERDUE_GRACE_MS + 1))).toBe(5)
+    expect(overdueMinutes(connection({ nextRunAt: due }), at(42 * 60_000 + 30_000))).toBe(42)
+    expect(overdueMinutes(connection({ nextRunAt: due, status: 'disabled' }), at(3_600_000))).toBe(0)
+    expect(overdueMinutes(connection({ nextRunAt: null }), at(3_600_000))).toBe(0)
+    expect(overdueMinutes(connection({ nextRunAt: due }), null)).toBe(0)
   })
 })

@@ -162,6 +162,20 @@ export function staleAccounts(connection: ConnectionItem): ConnectionAccount[] {
   return connection.accounts.filter((a) => a.stale)
 }
 
+/**
+ * How long the engine may be behind a connection's next run before the page calls it overdue: it
+ * picks up due runs every few seconds, a busy engine (a backfill) later, and the browser's clock
+ * may differ from the server's by a little.
+ */
+export const OVERDUE_GRACE_MS = 5 * 60_000
+
+/** Whole minutes a connection's next run is behind `now` (0 when not overdue, disabled or unscheduled). */
+export function overdueMinutes(connection: Pick<ConnectionItem, 'nextRunAt' | 'status'>, now: Date | null): number {
+  if (!now || !connection.nextRunAt || connection.status === 'disabled') return 0
+  const late = now.getTime() - connection.nextRunAt.getTime()
+  return late > OVERDUE_GRACE_MS ? Math.floor(late / 60_000) : 0
+}
+
 /** Worst health first, then by name: the connections that need attention lead the page. */
 export function sortByHealth(list: readonly ConnectionItem[]): ConnectionItem[] {
   const rank: Record<ConnectionHealth, number> = { failing: 0, degraded: 1, ok: 2, disabled: 3 }
