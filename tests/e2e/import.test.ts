@@ -90,6 +90,8 @@ describe.skipIf(!run)('statement import page in Chromium', () => {
 
   it('previews a real MT940 statement, imports it, and importing it again changes nothing', async () => {
     const { page, errors } = await openImportPage()
+    const recentRows = page.locator('[data-testid="import-recent"] .el-table__row')
+    await page.locator('[data-testid="import-recent"]', { hasText: '尚未导入对账单' }).waitFor()
     await previewFile(page, ING_MT940)
     await page.locator('[data-testid="import-preview-result"]').waitFor()
     expect(await page.locator('[data-testid="import-file"]').textContent()).toContain('mt940_iban.txt')
@@ -105,6 +107,11 @@ describe.skipIf(!run)('statement import page in Chromium', () => {
     await page.locator('[data-testid="import-commit"]').click()
     await page.locator('[data-testid="import-result"]').waitFor({ timeout: 30_000 })
     expect(await total(page, 'new')).toBe('21')
+    // Listed under the recent imports, with its account and reconciliation.
+    await recentRows.filter({ hasText: 'mt940_iban.txt' }).waitFor()
+    expect(await recentRows.count()).toBe(1)
+    expect(await recentRows.first().textContent()).toContain('acc_ing_eur')
+    expect(await recentRows.first().locator('[data-reconciliation]').getAttribute('data-reconciliation')).toBe('ok')
     await screenshot(page, 'import-result-mt940')
     // The balances reach the dashboard's figures.
     const accounts = await session.api.accounts.list.query({ asOf: '2014-08-25' })
@@ -119,6 +126,9 @@ describe.skipIf(!run)('statement import page in Chromium', () => {
     await page.locator('[data-testid="import-result"]').waitFor({ timeout: 30_000 })
     expect(await total(page, 'new')).toBe('0')
     expect(await total(page, 'known')).toBe('21')
+    // Still one statement in the list, now marked as imported again.
+    await recentRows.filter({ hasText: '再次导入' }).waitFor()
+    expect(await recentRows.count()).toBe(1)
     expect(errors).toEqual([])
     await page.close()
   }, STEP)
@@ -146,6 +156,10 @@ describe.skipIf(!run)('statement import page in Chromium', () => {
     await page.locator('[data-testid="import-commit"]').click()
     await page.locator('[data-testid="import-result"]').waitFor({ timeout: 30_000 })
     expect(await total(page, 'new')).toBe('8')
+    // A camt.054 has no balances to reconcile: listed as not checked, not as a mismatch.
+    const listed = page.locator('[data-testid="import-recent"] .el-table__row').filter({ hasText: 'camt.054-ES_P' })
+    await listed.waitFor()
+    expect(await listed.locator('[data-reconciliation]').getAttribute('data-reconciliation')).toBe('unchecked')
     await screenshot(page, 'import-result-batch')
     expect(errors).toEqual([])
     await page.close()

@@ -274,6 +274,12 @@ export default {
     unknownHint: 'Their statements are skipped. To create the accounts, choose the member company they belong to (the bank is found by the BIC in the file).',
     createUnder: 'Create under member company…',
     commit: 'Import',
+    recentTitle: 'Recently imported statements',
+    recentEmpty: 'No statements imported yet',
+    importedAt: 'Imported',
+    file: 'File',
+    reimported: 'imported again (first {time})',
+    warningsCount: '{n} warnings',
   },
   settings: {
     title: 'Settings',

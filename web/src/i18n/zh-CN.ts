@@ -273,6 +273,12 @@ export default {
     unknownHint: '这些账户的对账单将被跳过。如需新建账户，请选择其所属成员单位（开户行按文件中的 BIC 匹配）。',
     createUnder: '在成员单位下新建…',
     commit: '导入',
+    recentTitle: '最近导入的对账单',
+    recentEmpty: '尚未导入对账单',
+    importedAt: '导入时间',
+    file: '文件',
+    reimported: '再次导入（首次 {time}）',
+    warningsCount: '{n} 条警告',
   },
   settings: {
     title: '设置',

@@ -1,7 +1,7 @@
 import { createPinia, setActivePinia } from 'pinia'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { setApiClient, type ApiClient } from '@/api/client'
-import { DEFAULT_MAX_IMPORT_BYTES, formatFileSize, useImportsStore } from './imports'
+import { DEFAULT_MAX_IMPORT_BYTES, formatFileSize, RECENT_IMPORTS, useImportsStore } from './imports'
 
 function fakeApi(maxBytes: number) {
   const limits = vi.fn(async () => ({ maxBytes }))
@@ -41,6 +41,31 @@ describe('imports store', () => {
     expect(store.maxBytes).toBe(DEFAULT_MAX_IMPORT_BYTES)
     store.choose(file(10))
     expect(store.tooLarge).toBe(false)
+  })
+
+  it('lists recent imports and reads them again after an import, not after a preview or a failed import', async () => {
+    const listed = [{ id: 'stm_1', fileName: 'a.sta' }]
+    const recent = vi.fn(async () => listed)
+    const preview = vi.fn(async () => ({ fileName: 'a.sta' }))
+    const commit = vi.fn(async () => ({ fileName: 'a.sta' }))
+    setApiClient({ imports: { recent: { query: recent }, preview: { mutate: preview }, commit: { mutate: commit } } } as unknown as ApiClient)
+    const store = useImportsStore()
+    await store.loadRecent()
+    await store.loadRecent()
+    expect(recent).toHaveBeenCalledTimes(1)
+    expect(recent).toHaveBeenCalledWith({ limit: RECENT_IMPORTS })
+    expect(store.recent.data).toEqual(listed)
+
+    store.choose(file(10))
+    await store.runPreview()
+    expect(recent).toHaveBeenCalledTimes(1)
+    commit.mockRejectedValueOnce(new Error('disk full'))
+    await store.runCommit()
+    expect(store.error).toBe('disk full')
+    expect(recent).toHaveBeenCalledTimes(1)
+    await store.runCommit()
+    await vi.waitFor(() => expect(recent).toHaveBeenCalledTimes(2))
+    expect(store.result).toEqual({ fileName: 'a.sta' })
   })
 
   it('formats sizes and limits for people', () => {

@@ -1,10 +1,15 @@
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
 import { api, errorMessage, type ApiClient } from '@/api/client'
+import { createResource } from './resource'
 
 export type ImportSummary = Awaited<ReturnType<ApiClient['imports']['preview']['mutate']>>
 export type ImportStatement = ImportSummary['statements'][number]
+export type RecentImport = Awaited<ReturnType<ApiClient['imports']['recent']['query']>>[number]
 export type ImportFormat = NonNullable<Parameters<ApiClient['imports']['preview']['mutate']>[0]['format']>
+
+/** Statements listed under "recently imported". */
+export const RECENT_IMPORTS = 20
 
 /** The server's default upload limit, until it has said its own (`imports.limits`; it enforces it too). */
 export const DEFAULT_MAX_IMPORT_BYTES = 50 * 1024 * 1024
@@ -45,6 +50,8 @@ export const useImportsStore = defineStore('imports', () => {
   const maxBytes = ref(DEFAULT_MAX_IMPORT_BYTES)
   /** The chosen file is over the limit (the page shows it with the limit). */
   const tooLarge = computed(() => file.value !== null && file.value.size > maxBytes.value)
+  /** The statements imported most recently (newest first), within the caller's scope. */
+  const recent = createResource((a: { limit: number }) => api().imports.recent.query(a), { cacheSize: 1, maxAgeMs: 0 })
   let content: Promise<string> | null = null
   let limitsAsked: Promise<void> | null = null
 
@@ -59,6 +66,11 @@ export const useImportsStore = defineStore('imports', () => {
         limitsAsked = null
       })
     return limitsAsked
+  }
+
+  /** Reads the recent imports (again with `force`, e.g. after an import). */
+  function loadRecent(options: { force?: boolean } = {}): Promise<void> {
+    return recent.load({ limit: RECENT_IMPORTS }, options)
   }
 
   function choose(next: File | null) {
@@ -97,6 +109,7 @@ export const useImportsStore = defineStore('imports', () => {
     try {
       result.value = await api().imports.commit.mutate({ ...(await request()), ...(createUnder.value ? { createUnknownUnder: createUnder.value } : {}) })
       preview.value = null
+      void loadRecent({ force: true })
     } catch (e) {
       error.value = errorMessage(e)
     } finally {
@@ -108,5 +121,5 @@ export const useImportsStore = defineStore('imports', () => {
     choose(null)
   }
 
-  return { file, format, createUnder, preview, result, busy, error, maxBytes, tooLarge, loadLimits, choose, runPreview, runCommit, reset }
+  return { file, format, createUnder, preview, result, busy, error, maxBytes, tooLarge, recent, loadLimits, loadRecent, choose, runPreview, runCommit, reset }
 })

@@ -64,7 +64,9 @@ export const importsRouter = router({
     ),
   recent: scopedProcedure.input(z.object({ limit: z.number().int().min(1).max(200).default(20) }).strict().optional()).query(async ({ ctx, input }) => {
     const rows = await listStatementImports(ctx.db, ctx.scope, input?.limit ?? 20)
-    return rows.map((r) => ({
+    return rows.map((r) => {
+      const check = JSON.parse(r.reconciliation) as { checked: boolean; ok: boolean; message?: string }
+      return {
       id: r.id,
       accountId: r.account_id,
       accountName: r.account_name,
@@ -77,8 +79,14 @@ export const importsRouter = router({
       currency: r.currency,
       entries: Number(r.entry_count),
       reconciled: Number(r.reconciled) === 1,
+      /** Opening + booked entries = closing checked and true, checked and false, or not checkable (e.g. a camt.054 has no balances). */
+      reconciliation: (!check.checked ? 'unchecked' : check.ok ? 'ok' : 'mismatch') as 'ok' | 'mismatch' | 'unchecked',
+      reconciliationMessage: check.message ?? null,
       warnings: JSON.parse(r.warnings) as string[],
       importedAt: r.imported_at,
-    }))
+      /** When the statement was first imported (`importedAt` is the latest time). */
+      firstImportedAt: r.first_imported_at,
+      }
+    })
   }),
 })
