@@ -17,6 +17,17 @@ export function todayInGroup(now: Date = new Date()): string {
   return formatter('en-CA', { timeZone: GROUP_TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now)
 }
 
+/**
+ * Whether a date picker's day lies after the group's today. A picker hands out its days as local
+ * midnights of the browser's time zone, so the day is read in local time; "today" is the group's
+ * (west of Shanghai the group's today starts while it is still yesterday locally, and it must be
+ * pickable; east of it, tomorrow locally may still be in the group's future).
+ */
+export function isAfterGroupToday(pickerDay: Date, now: Date = new Date()): boolean {
+  const day = `${pickerDay.getFullYear()}-${String(pickerDay.getMonth() + 1).padStart(2, '0')}-${String(pickerDay.getDate()).padStart(2, '0')}`
+  return day > todayInGroup(now)
+}
+
 /** True for a real calendar date written YYYY-MM-DD (2025-02-30 is not). */
 export function isIsoDate(value: string): boolean {
   if (!ISO_DATE.test(value)) return false
