@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { POSITION_GROUP_BY } from './constants.js'
-import { accountType, currencyCode, id, isoDate } from './domain.js'
+import { accountType, asOfDate, currencyCode, id, isoDate } from './domain.js'
 
 /** Input schemas of the BFF's procedures; the web client and the server share them. */
 
@@ -10,7 +10,7 @@ export const positionSummaryInput = z
   .object({
     currency: currencyCode,
     groupBy: positionGroupBy,
-    asOf: isoDate.optional(),
+    asOf: asOfDate.optional(),
     entityId: id.optional(),
   })
   .strict()
@@ -20,7 +20,7 @@ export type PositionSummaryInput = z.infer<typeof positionSummaryInput>
 export const MAX_TREND_DAYS = 1200
 
 export const positionTrendInput = z
-  .object({ currency: currencyCode, from: isoDate, to: isoDate, entityId: id.optional(), bankId: id.optional() })
+  .object({ currency: currencyCode, from: isoDate, to: asOfDate, entityId: id.optional(), bankId: id.optional() })
   .strict()
   .refine((v) => v.from <= v.to, { message: '"from" must not be after "to"', path: ['from'] })
   .refine(
@@ -29,7 +29,7 @@ export const positionTrendInput = z
 )
 export type PositionTrendInput = z.infer<typeof positionTrendInput>
 
-export const entitiesTreeInput = z.object({ currency: currencyCode, asOf: isoDate.optional() }).strict()
+export const entitiesTreeInput = z.object({ currency: currencyCode, asOf: asOfDate.optional() }).strict()
 export type EntitiesTreeInput = z.infer<typeof entitiesTreeInput>
 
 export const accountsListInput = z
@@ -38,7 +38,7 @@ export const accountsListInput = z
     bankId: id.optional(),
     currency: currencyCode.optional(),
     type: accountType.optional(),
-    asOf: isoDate.optional(),
+    asOf: asOfDate.optional(),
   })
   .strict()
 export type AccountsListInput = z.infer<typeof accountsListInput>
@@ -85,7 +85,7 @@ export const transactionsLargestInput = z
 export type TransactionsLargestInput = z.infer<typeof transactionsLargestInput>
 
 export const accountHistoryInput = z
-  .object({ accountId: id, from: isoDate, to: isoDate })
+  .object({ accountId: id, from: isoDate, to: asOfDate })
   .strict()
   .refine((v) => v.from <= v.to, { message: '"from" must not be after "to"', path: ['from'] })
   .refine((v) => (Date.parse(v.to) - Date.parse(v.from)) / 86_400_000 < MAX_TREND_DAYS, {
@@ -94,5 +94,5 @@ export const accountHistoryInput = z
   })
 export type AccountHistoryInput = z.infer<typeof accountHistoryInput>
 
-export const accountGetInput = z.object({ accountId: id, asOf: isoDate.optional() }).strict()
+export const accountGetInput = z.object({ accountId: id, asOf: asOfDate.optional() }).strict()
 export type AccountGetInput = z.infer<typeof accountGetInput>

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { ACCOUNT_STATUSES, ACCOUNT_TYPES, BALANCE_TYPES } from './constants.js'
+import { isIsoDate, todayIn } from './calendar.js'
 import { isCurrencyCode } from './currencies.js'
 
 /** Zod schema for a supported ISO 4217 code; the error names the offending value. */
@@ -13,10 +14,16 @@ export const currencyCode = z.string().transform((value, ctx) => {
 export const isoDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD')
-  .refine((value) => {
-    const time = Date.parse(`${value}T00:00:00Z`)
-    return !Number.isNaN(time) && new Date(time).toISOString().startsWith(value)
-  }, 'not a real calendar date')
+  .refine(isIsoDate, 'not a real calendar date')
+
+/**
+ * A day to report figures as of: a real date, not after the group's today (there are no figures of
+ * a future day; without this a future day showed today's figures under that day's date).
+ */
+export const asOfDate = isoDate.superRefine((value, ctx) => {
+  const today = todayIn()
+  if (value > today) ctx.addIssue({ code: 'custom', message: `${value} is after today (${today} in the group's time zone): there are no figures of a future day` })
+})
 
 /** A positive decimal rate with at least 10 significant digits of room, stored as a string. */
 export const rateString = z

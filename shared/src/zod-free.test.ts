@@ -16,6 +16,7 @@ describe('zod-free modules', () => {
     ['money', () => import('./money.js')],
     ['fx', () => import('./fx.js')],
     ['wire', () => import('./wire.js')],
+    ['calendar', () => import('./calendar.js')],
   ])('%s loads without zod', async (_name, load) => {
     await expect(load()).resolves.toBeDefined()
   })

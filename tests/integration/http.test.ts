@@ -50,6 +50,8 @@ describe('HTTP API', () => {
     ['an unknown currency', 'position.summary', { currency: 'XXX', groupBy: 'bank' }, 400, 'currency'],
     ['a bad groupBy', 'position.summary', { currency: 'CNY', groupBy: 'planet' }, 400, 'groupBy'],
     ['a malformed date', 'accounts.list', { asOf: '20-11-2026' }, 400, 'asOf'],
+    ['an as-of day in the future', 'position.summary', { currency: 'CNY', groupBy: 'bank', asOf: '2099-01-01' }, 400, '2099-01-01 is after today'],
+    ['a trend running into the future', 'position.trend', { currency: 'CNY', from: '2098-12-01', to: '2099-01-01' }, 400, 'no figures of a future day'],
     ['an unknown field', 'accounts.list', { colour: 'red' }, 400, 'colour'],
     ['a limit over 500', 'transactions.list', { limit: 1000 }, 400, 'limit'],
     ['an unknown entity id', 'accounts.list', { entityId: 'ent_missing' }, 404, 'ent_missing'],

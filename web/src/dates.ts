@@ -1,7 +1,7 @@
-/** The group's reporting day is the calendar date in its home time zone (as the server's clock). */
-export const GROUP_TIME_ZONE = 'Asia/Shanghai'
+import { GROUP_TIME_ZONE, todayIn } from '@treasury/shared/calendar'
 
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/
+/** The group's calendar is shared with the server: its reporting day is the date in its home time zone. */
+export { addDays, GROUP_TIME_ZONE, isIsoDate } from '@treasury/shared/calendar'
 
 // Creating a formatter with a time zone is slow (it loads the zone's rules); formatting is not.
 const formatters = new Map<string, Intl.DateTimeFormat>()
@@ -14,7 +14,7 @@ function formatter(locale: string, options: Intl.DateTimeFormatOptions): Intl.Da
 
 /** Today as YYYY-MM-DD in the group's time zone. */
 export function todayInGroup(now: Date = new Date()): string {
-  return formatter('en-CA', { timeZone: GROUP_TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now)
+  return todayIn(GROUP_TIME_ZONE, now)
 }
 
 /**
@@ -26,19 +26,6 @@ export function todayInGroup(now: Date = new Date()): string {
 export function isAfterGroupToday(pickerDay: Date, now: Date = new Date()): boolean {
   const day = `${pickerDay.getFullYear()}-${String(pickerDay.getMonth() + 1).padStart(2, '0')}-${String(pickerDay.getDate()).padStart(2, '0')}`
   return day > todayInGroup(now)
-}
-
-/** True for a real calendar date written YYYY-MM-DD (2025-02-30 is not). */
-export function isIsoDate(value: string): boolean {
-  if (!ISO_DATE.test(value)) return false
-  const d = new Date(`${value}T00:00:00Z`)
-  return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(value)
-}
-
-export function addDays(date: string, days: number): string {
-  const d = new Date(`${date}T00:00:00Z`)
-  d.setUTCDate(d.getUTCDate() + days)
-  return d.toISOString().slice(0, 10)
 }
 
 /** A timestamp for people, in the group's time zone, e.g. "2026-11-25 17:30". */

@@ -19,7 +19,7 @@ import { parseGlobalQuery, type RawQuery } from '@/url-state'
  * // → { currency: 'USD', reportDate: '2026-11-27', asOf: undefined, entityId: undefined }
  */
 export function overviewRequests(query: RawQuery, defaultCurrency: CurrencyCode, today: string = todayInGroup()) {
-  const { state } = parseGlobalQuery(query)
+  const { state } = parseGlobalQuery(query, today)
   const reportDate = state.asOf ?? today
   const currency = state.currency ?? defaultCurrency
   const scope: PositionScope = { currency, reportDate, asOf: state.asOf, entityId: state.entityId }

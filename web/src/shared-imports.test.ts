@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest'
  * delayed the first view's requests by ~0.4 s. The web app imports only the shared modules that
  * never load zod (shared/src/zod-free.test.ts keeps them so), and never zod itself.
  */
-const ZOD_FREE = ['constants', 'currencies', 'money', 'fx', 'wire']
+const ZOD_FREE = ['calendar', 'constants', 'currencies', 'money', 'fx', 'wire']
 
 const src = path.dirname(fileURLToPath(import.meta.url))
 

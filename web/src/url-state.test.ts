@@ -31,6 +31,12 @@ describe('parseGlobalQuery', () => {
     ])
   })
 
+  it('refuses an as-of day after the group’s today (no figures exist for it), and takes today itself', () => {
+    expect(parseGlobalQuery({ asOf: '2026-11-28' }, '2026-11-27')).toEqual({ state: {}, issues: [{ param: 'asOf', value: '2026-11-28', reason: 'future' }] })
+    expect(parseGlobalQuery({ asOf: '2026-11-27' }, '2026-11-27')).toEqual({ state: { asOf: '2026-11-27' }, issues: [] })
+    expect(parseGlobalQuery({ asOf: '2030-01-01' }).issues).toEqual([{ param: 'asOf', value: '2030-01-01', reason: 'future' }])
+  })
+
   it('treats a repeated parameter as malformed rather than guessing which one was meant', () => {
     const { state, issues } = parseGlobalQuery({ currency: ['USD', 'EUR'] })
     expect(state.currency).toBeUndefined()

@@ -1,6 +1,6 @@
 import { POSITION_GROUP_BY, ACCOUNT_TYPES, type AccountType, type PositionGroupBy } from '@treasury/shared/constants'
 import { isCurrencyCode, type CurrencyCode } from '@treasury/shared/currencies'
-import { isIsoDate } from './dates'
+import { isIsoDate, todayInGroup } from './dates'
 
 /**
  * Shareable view state lives in the URL query. Every parameter is parsed here, and anything
@@ -15,7 +15,7 @@ import { isIsoDate } from './dates'
 /** A query as vue-router gives it: a value, null (present without value) or repeated values. */
 export type RawQuery = Record<string, string | null | (string | null)[] | undefined>
 
-export type IssueReason = 'currency' | 'date' | 'id' | 'choice' | 'amount' | 'page' | 'range' | 'repeated' | 'text' | 'unknown'
+export type IssueReason = 'currency' | 'date' | 'future' | 'id' | 'choice' | 'amount' | 'page' | 'range' | 'repeated' | 'text' | 'unknown'
 
 export interface QueryIssue {
   param: string
@@ -63,6 +63,13 @@ class Reader {
   date(param: string): string | undefined {
     return this.check(param, 'date', (v) => (isIsoDate(v) ? v : undefined))
   }
+  /** A day to report as of: a date, and not after the group's today (no figures exist for later days). */
+  asOf(param: string, today: string): string | undefined {
+    const date = this.date(param)
+    if (date === undefined || date <= today) return date
+    this.issues.push({ param, value: date, reason: 'future' })
+    return undefined
+  }
   id(param: string): string | undefined {
     return this.check(param, 'id', (v) => (ID.test(v) ? v : undefined))
   }
@@ -92,11 +99,11 @@ export interface GlobalState {
 
 export const GLOBAL_PARAMS = ['currency', 'asOf', 'entity'] as const
 
-export function parseGlobalQuery(query: RawQuery): Parsed<GlobalState> {
+export function parseGlobalQuery(query: RawQuery, today: string = todayInGroup()): Parsed<GlobalState> {
   const r = new Reader(query)
   const state: GlobalState = {}
   const currency = r.currency('currency')
-  const asOf = r.date('asOf')
+  const asOf = r.asOf('asOf', today)
   const entityId = r.id('entity')
   if (currency) state.currency = currency
   if (asOf) state.asOf = asOf

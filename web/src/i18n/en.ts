@@ -39,6 +39,7 @@ export default {
     reasons: {
       currency: 'not a supported ISO 4217 currency code',
       date: 'not a valid date (expected YYYY-MM-DD)',
+      future: "after today (in the group's time zone): there are no figures for future days",
       id: 'not a valid identifier',
       choice: 'not one of the allowed values',
       amount: 'not a valid amount (e.g. 10000 or 2500.50)',
@@ -123,6 +124,7 @@ export default {
     currencyMixHint: 'Share of each currency after conversion to {currency}',
     trend: '90-day cash trend',
     trendClosing: 'Closing balance',
+    trendInterim: 'today, not closed yet: latest intraday balance',
     trendInflow: 'Inflow',
     trendOutflow: 'Outflow',
     trendUnconverted: '{n} days of the trend have unconverted currencies',

@@ -38,6 +38,7 @@ export default {
     reasons: {
       currency: '不是支持的 ISO 4217 币种代码',
       date: '不是有效日期（应为 YYYY-MM-DD）',
+      future: '晚于今天（集团所在时区），未来日期没有数据',
       id: '不是有效的标识',
       choice: '不是可选的取值',
       amount: '不是有效金额（如 10000 或 2500.50）',
@@ -122,6 +123,7 @@ export default {
     currencyMixHint: '各币种余额折算为 {currency} 后的占比',
     trend: '近 90 天资金走势',
     trendClosing: '日终余额',
+    trendInterim: '今日尚未日终，为最新日间余额',
     trendInflow: '流入',
     trendOutflow: '流出',
     trendUnconverted: '走势中有 {n} 天存在未折算币种',
