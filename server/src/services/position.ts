@@ -359,7 +359,9 @@ export async function entityTree(db: Db, scope: EntityScope, currency: CurrencyC
  * Day by day from..to: the closing balance (each account's latest closing on or before the day,
  * carried forward over days a bank did not report) and the booked inflow and outflow, each day
  * converted at that day's rate. Amounts in a currency without a rate are reported per day, unconverted.
- * Kept while the data is unchanged (services/balance-snapshot.ts).
+ * Today has no closing until tonight: its point takes each account's interim booked balance of
+ * today where one came in (as the headline total does) and says so (`interim`), instead of showing
+ * yesterday's closing under today's date. Kept while the data is unchanged (services/balance-snapshot.ts).
  */
 export function positionTrend(db: Db, scope: EntityScope, input: PositionTrendInput) {
   const key = `trend|${input.currency}|${input.from}|${input.to}|${input.bankId ?? ''}|${scopeKey(scope)}`
@@ -368,13 +370,15 @@ export function positionTrend(db: Db, scope: EntityScope, input: PositionTrendIn
 
 async function computeTrend(db: Db, scope: EntityScope, input: PositionTrendInput) {
   const filter = { bankId: input.bankId }
+  const today = todayIn()
   const [closings, flows, rates] = await Promise.all([
-    listDailyClosings(db, scope, input.from, input.to, filter),
+    listDailyClosings(db, scope, input.from, input.to, filter, today),
     listDailyFlows(db, scope, input.from, input.to, filter),
     listFxRatesForRange(db, input.from, input.to),
   ])
   const days = eachDay(input.from, input.to)
   const dayIndex = new Map(days.map((d, i) => [d, i]))
+  const interimToday = closings.some((c) => c.interim)
   // Per currency, per day: closing balances summed over accounts with carry-forward.
   const closingByCurrency = new Map<CurrencyCode, bigint[]>()
   const ensure = (map: Map<CurrencyCode, bigint[]>, c: CurrencyCode) => {
@@ -416,7 +420,7 @@ async function computeTrend(db: Db, scope: EntityScope, input: PositionTrendInpu
     const unconvertedClosing = converter.unconvertedList()
     for (const [c, series] of inflowByCurrency) inflow += converter.convert(series[i]!, c) ?? 0n
     for (const [c, series] of outflowByCurrency) outflow += converter.convert(series[i]!, c) ?? 0n
-    return { date, closing, inflow, outflow, unconverted: unconvertedClosing }
+    return { date, closing, inflow, outflow, unconverted: unconvertedClosing, interim: interimToday && date === today }
   })
   return { currency: input.currency, from: input.from, to: input.to, points }
 }

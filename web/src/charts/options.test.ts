@@ -51,9 +51,9 @@ describe('breakdownOption', () => {
 describe('trendOption', () => {
   const points = [
     { date: '2026-11-26', closing: 1_000_000_00n, inflow: 20_000_00n, outflow: 5_000_00n },
-    { date: '2026-11-27', closing: 1_015_000_00n, inflow: 0n, outflow: 0n },
+    { date: '2026-11-27', closing: 1_015_000_00n, inflow: 0n, outflow: 0n, interim: true },
   ]
-  const labels = { closing: 'Closing', inflow: 'In', outflow: 'Out' }
+  const labels = { closing: 'Closing', interim: 'interim, day not closed', inflow: 'In', outflow: 'Out' }
 
   it('has the closing line over inflow bars and outflow bars drawn below zero', () => {
     const option = trendOption(points, 'USD', look, labels)
@@ -74,6 +74,9 @@ describe('trendOption', () => {
     expect(text).toContain('$1,000,000.00')
     expect(text).toContain('▲ In: $20,000.00')
     expect(text).toContain('▼ Out: $5,000.00')
+    expect(text).not.toContain('interim')
+    // Today's point is an interim balance, and says so.
+    expect((option.tooltip as { formatter: Fn }).formatter([{ dataIndex: 1 }])).toContain('Closing (interim, day not closed): $1,015,000.00')
   })
 })
 

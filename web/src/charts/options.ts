@@ -166,10 +166,14 @@ export interface TrendPointInput {
   closing: bigint
   inflow: bigint
   outflow: bigint
+  /** Today's point, from interim balances: the day has not closed yet. */
+  interim?: boolean
 }
 
 export interface TrendLabels {
   closing: string
+  /** Said of today's point when it is an interim balance. */
+  interim: string
   inflow: string
   outflow: string
 }
@@ -198,7 +202,8 @@ export function trendOption(points: readonly TrendPointInput[], currency: string
       formatter: (params: unknown) => {
         const index = (params as { dataIndex: number }[])[0]?.dataIndex ?? 0
         const p = points[index]!
-        return `<strong>${p.date}</strong><br/>${escapeHtml(labels.closing)}: ${money(p.closing)}` +
+        const closing = p.interim ? `${escapeHtml(labels.closing)} (${escapeHtml(labels.interim)})` : escapeHtml(labels.closing)
+        return `<strong>${p.date}</strong><br/>${closing}: ${money(p.closing)}` +
           `<br/>▲ ${escapeHtml(labels.inflow)}: ${money(p.inflow)}<br/>▼ ${escapeHtml(labels.outflow)}: ${money(p.outflow < 0n ? -p.outflow : p.outflow)}`
       },
     },

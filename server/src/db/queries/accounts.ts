@@ -415,14 +415,19 @@ function newer(closing: BalancePoint | null, interim: BalancePoint | null): Bala
   return interim.date > closing.date ? interim : closing
 }
 
-/** Daily closing balances (CLBD) of scoped accounts for a range, plus the last one before it (to carry forward). */
+/**
+ * Daily closing balances (CLBD) of scoped accounts for a range, plus the last one before it (to
+ * carry forward). With `interimOn` (today, whose closing comes only tonight), an account's interim
+ * booked balance (ITBD) of that day stands in for its closing, marked `interim`.
+ */
 export async function listDailyClosings(
   db: Db,
   scope: EntityScope,
   from: string,
   to: string,
   filter: AccountFilter = {},
-): Promise<{ accountId: string; currency: string; date: string; amount: bigint }[]> {
+  interimOn?: string,
+): Promise<{ accountId: string; currency: string; date: string; amount: bigint; interim: boolean }[]> {
   let accounts = db
     .selectFrom('accounts as a')
     .innerJoin('entities as e', 'e.id', 'a.entity_id')
@@ -455,8 +460,18 @@ export async function listDailyClosings(
       .select(['s.id', 's.currency', 'b.date', 'b.amount'])
       .execute(),
   ])
-  return [...carriedIn, ...inRange]
-    .map((r) => ({ accountId: r.id, currency: r.currency, date: r.date, amount: r.amount }))
+  const interims =
+    interimOn === undefined || interimOn < from || interimOn > to
+      ? []
+      : await db
+          .selectFrom(accounts.as('s'))
+          .innerJoin('balances as b', (j) => j.onRef('b.account_id', '=', 's.id').on('b.type', '=', 'ITBD').on('b.date', '=', interimOn))
+          .select(['s.id', 's.currency', 'b.date', 'b.amount'])
+          .execute()
+  // A closing of the day, where there is one, wins over its interim.
+  const closed = new Set(inRange.filter((r) => r.date === interimOn).map((r) => r.id))
+  const point = (interim: boolean) => (r: (typeof inRange)[number]) => ({ accountId: r.id, currency: r.currency, date: r.date, amount: r.amount, interim })
+  return [...carriedIn.map(point(false)), ...inRange.map(point(false)), ...interims.filter((r) => !closed.has(r.id)).map(point(true))]
     .sort((x, y) => (x.accountId === y.accountId ? (x.date < y.date ? -1 : x.date > y.date ? 1 : 0) : x.accountId < y.accountId ? -1 : 1))
 }
 
