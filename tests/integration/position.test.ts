@@ -177,6 +177,16 @@ describeEachDatabase('cash position', (kind) => {
     }
     const summary = await api.position.summary({ currency: 'CNY', groupBy: 'bank', asOf: END, entityId })
     expect(trend.points.at(-1)!.closing).toBe(summary.total)
+    // The whole group in several currencies: the day's point and the day's total agree to the minor
+    // unit, both converted account by account.
+    for (const currency of ['CNY', 'USD'] as const) {
+      const [groupTrend, groupSummary] = await Promise.all([
+        api.position.trend({ currency, from: '2026-11-01', to: END }),
+        api.position.summary({ currency, groupBy: 'currency', asOf: END }),
+      ])
+      expect(groupSummary.rows.length).toBeGreaterThan(1)
+      expect(groupTrend.points.at(-1)!.closing, currency).toBe(groupSummary.total)
+    }
   })
 
   it("ranks the day's largest movements by their size in the reporting currency, at the day's rates", async () => {

@@ -24,7 +24,12 @@ describe('the trend’s point for today', () => {
     await db.insertInto('banks').values({ id: 'b', name_zh: '银行', name_en: 'Bank', bic: 'BANKCNBJ', country: 'CN' }).execute()
     await db
       .insertInto('accounts')
-      .values(['a1', 'a2', 'a3'].map((id) => ({ id, entity_id: 'g', bank_id: 'b', name: id, number: `n-${id}`, number_masked: '****', iban: null, currency: 'CNY', type: 'operating', status: 'active', tier: 'I', opened_on: '2020-01-01' })))
+      .values(
+        ['a1', 'a2', 'a3', 'u1', 'u2'].map((id) => ({
+          id, entity_id: 'g', bank_id: 'b', name: id, number: `n-${id}`, number_masked: '****', iban: null,
+          currency: id.startsWith('u') ? 'USD' : 'CNY', type: 'operating', status: 'active', tier: 'I', opened_on: '2020-01-01',
+        })),
+      )
       .execute()
   })
   afterEach(() => db.destroy())
@@ -48,6 +53,26 @@ describe('the trend’s point for today', () => {
     ])
     const summary = await positionSummary(db, scope, { currency: 'CNY', groupBy: 'bank' })
     expect(summary.total).toBe(200n)
+  })
+
+  it('converts account by account, as the total does, so the two agree to the minor unit', async () => {
+    // 1 cent at 7.6 is 7.6 fen, 8 once rounded: two such accounts are 16 fen, their sum converted 15.
+    await db.insertInto('fx_rates').values({ base: 'USD', quote: 'CNY', date: yesterday, rate: '7.6', source: 'test' }).execute()
+    await db.insertInto('balances').values([balance('u1', yesterday, 'CLBD', 1n), balance('u2', yesterday, 'CLBD', 1n), balance('u1', today, 'ITBD', 1n)]).execute()
+    const trend = await positionTrend(db, scope, { currency: 'CNY', from: yesterday, to: today })
+    const summary = await positionSummary(db, scope, { currency: 'CNY', groupBy: 'bank' })
+    expect(summary.total).toBe(16n)
+    expect(trend.points.map((p) => p.closing)).toEqual([16n, 16n])
+    expect(trend.points.every((p) => p.unconverted.length === 0)).toBe(true)
+  })
+
+  it('reports a day’s closing in a currency without a rate as unconverted, not as zero', async () => {
+    await db.insertInto('balances').values([balance('a1', yesterday, 'CLBD', 100n), balance('u1', yesterday, 'CLBD', 5n), balance('u2', yesterday, 'CLBD', 7n)]).execute()
+    const trend = await positionTrend(db, scope, { currency: 'CNY', from: yesterday, to: today })
+    expect(trend.points.map((p) => [p.closing, p.unconverted])).toEqual([
+      [100n, [{ currency: 'USD', amount: 12n }]],
+      [100n, [{ currency: 'USD', amount: 12n }]],
+    ])
   })
 
   it('is a plain closing when no interim balance came in today', async () => {

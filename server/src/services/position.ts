@@ -379,48 +379,55 @@ async function computeTrend(db: Db, scope: EntityScope, input: PositionTrendInpu
   const days = eachDay(input.from, input.to)
   const dayIndex = new Map(days.map((d, i) => [d, i]))
   const interimToday = closings.some((c) => c.interim)
-  // Per currency, per day: closing balances summed over accounts with carry-forward.
-  const closingByCurrency = new Map<CurrencyCode, bigint[]>()
-  const ensure = (map: Map<CurrencyCode, bigint[]>, c: CurrencyCode) => {
-    let series = map.get(c)
-    if (!series) map.set(c, (series = new Array<bigint>(days.length).fill(0n)))
-    return series
-  }
+  const table = new FxTable(rates)
+  const converters = days.map((date) => new Converter(table, input.currency, date))
+  // Per day: each account's closing (carried forward over days its bank did not report) converted
+  // at that day's rate, account by account as the position converts, so that a day's point and
+  // the total of that day agree to the minor unit. A currency without a rate collects, unconverted,
+  // in that day's converter.
+  const closingOf = new Array<bigint>(days.length).fill(0n)
   for (let i = 0; i < closings.length; ) {
     const { accountId, currency } = closings[i]!
-    const series = ensure(closingByCurrency, currency as CurrencyCode)
+    const conversions = converters.map((converter) => converter.conversionOf(currency as CurrencyCode))
+    const add = (day: number, amount: bigint) => {
+      const converted = conversions[day]!(amount)
+      if (converted !== null) closingOf[day]! += converted
+    }
     let current: bigint | null = null
     let dayCursor = 0
     for (; i < closings.length && closings[i]!.accountId === accountId; i++) {
       const row = closings[i]!
       const index = row.date < input.from ? -1 : dayIndex.get(row.date)!
-      for (; dayCursor < index; dayCursor++) if (current !== null) series[dayCursor]! += current
+      for (; dayCursor < index; dayCursor++) if (current !== null) add(dayCursor, current)
       current = row.amount
       if (index >= 0) {
-        series[index]! += current
+        add(index, current)
         dayCursor = index + 1
       }
     }
-    for (; dayCursor < days.length; dayCursor++) if (current !== null) series[dayCursor]! += current
+    for (; dayCursor < days.length; dayCursor++) if (current !== null) add(dayCursor, current)
   }
+  // What is unconverted in each day's closing, before the flows add theirs.
+  const unconvertedOf = converters.map((converter) => converter.unconvertedList())
   const inflowByCurrency = new Map<CurrencyCode, bigint[]>()
   const outflowByCurrency = new Map<CurrencyCode, bigint[]>()
+  const ensure = (map: Map<CurrencyCode, bigint[]>, c: CurrencyCode) => {
+    let series = map.get(c)
+    if (!series) map.set(c, (series = new Array<bigint>(days.length).fill(0n)))
+    return series
+  }
   for (const f of flows) {
     const index = dayIndex.get(f.date)!
     ensure(inflowByCurrency, f.currency as CurrencyCode)[index]! += f.inflow
     ensure(outflowByCurrency, f.currency as CurrencyCode)[index]! += f.outflow
   }
-  const table = new FxTable(rates)
   const points = days.map((date, i) => {
-    const converter = new Converter(table, input.currency, date)
-    let closing = 0n
+    const converter = converters[i]!
     let inflow = 0n
     let outflow = 0n
-    for (const [c, series] of closingByCurrency) closing += converter.convert(series[i]!, c) ?? 0n
-    const unconvertedClosing = converter.unconvertedList()
     for (const [c, series] of inflowByCurrency) inflow += converter.convert(series[i]!, c) ?? 0n
     for (const [c, series] of outflowByCurrency) outflow += converter.convert(series[i]!, c) ?? 0n
-    return { date, closing, inflow, outflow, unconverted: unconvertedClosing, interim: interimToday && date === today }
+    return { date, closing: closingOf[i]!, inflow, outflow, unconverted: unconvertedOf[i]!, interim: interimToday && date === today }
   })
   return { currency: input.currency, from: input.from, to: input.to, points }
 }
