@@ -317,11 +317,14 @@ describe.skipIf(!run)('dashboard in Chromium', () => {
     await status.filter({ hasText: /500/ }).waitFor()
     const box = (await table.boundingBox())!
     await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2)
-    for (let i = 0; i < 12; i++) {
+    // Scroll until a further page has arrived (a busy machine may take a while to load the next
+    // page while the wheel goes on), at most 30 s.
+    const more = status.filter({ hasText: /1,000|1,500|2,000/ })
+    for (const deadline = Date.now() + 30_000; (await more.count()) === 0; ) {
+      if (Date.now() > deadline) throw new Error(`no further page arrived while scrolling; status: ${await status.textContent()}`)
       await page.mouse.wheel(0, 8_000)
       await page.waitForTimeout(150)
     }
-    await status.filter({ hasText: /1,000|1,500|2,000/ }).waitFor({ timeout: 30_000 })
     // Only the visible rows are in the DOM, however many are loaded.
     expect(await table.locator('.el-table-v2__row').count()).toBeLessThan(80)
     await screenshot(page, 'transactions-scrolled', { fullPage: false })

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { toTransactionQuery } from './transactions'
+import { toTransactionQuery, wantsNextPage } from './transactions'
 
 describe('toTransactionQuery', () => {
   it('turns URL filters into the API query with amounts in minor units', () => {
@@ -16,5 +16,19 @@ describe('toTransactionQuery', () => {
   })
   it('an account filter replaces the company scope', () => {
     expect(toTransactionQuery({ account: 'acc_9' }, { entityId: 'ent_a' })).toMatchObject({ accountId: 'acc_9', entityId: undefined })
+  })
+})
+
+describe('wantsNextPage', () => {
+  const state = { visibleEnd: 350, loaded: 500, prefetchRows: 200, loading: false, done: false, error: null }
+  it('asks once fewer than prefetchRows loaded rows lie below the visible ones', () => {
+    expect(wantsNextPage(state)).toBe(true)
+    expect(wantsNextPage({ ...state, visibleEnd: 299 })).toBe(false)
+    expect(wantsNextPage({ ...state, visibleEnd: 300 })).toBe(true)
+  })
+  it('never while a page is loading, after the last page, or after an error (the retry asks)', () => {
+    expect(wantsNextPage({ ...state, loading: true })).toBe(false)
+    expect(wantsNextPage({ ...state, done: true })).toBe(false)
+    expect(wantsNextPage({ ...state, error: 'network down' })).toBe(false)
   })
 })
