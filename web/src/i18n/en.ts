@@ -251,7 +251,7 @@ export default {
     tooLarge: 'The file ({size}) is larger than the upload limit of {limit}',
     failed: 'The file could not be imported',
     previewTitle: 'Preview of {file} ({format}): nothing has been written yet',
-    done: 'Imported: {statements} statement(s), {created} new entries, {duplicate} already known',
+    done: 'Imported: {statements} statement, {created} new entries, {duplicate} already known | Imported: {statements} statements, {created} new entries, {duplicate} already known',
     statements: 'Statements',
     entriesNew: 'New entries',
     entriesDuplicate: 'Already known',

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { createAppI18n } from './index'
 
-/** Messages that count something, with the named values they take (`n` is the count). */
+/** Messages that count something, with the named values they take besides the count (`n`, or `statements`). */
 const COUNTED: [key: string, named: Record<string, unknown>][] = [
   ['honest.staleTitle', {}],
   ['honest.unconvertedTitle', {}],
@@ -17,23 +17,27 @@ const COUNTED: [key: string, named: Record<string, unknown>][] = [
   ['connections.failures', {}],
   ['connections.accountsLine', { stale: 0 }],
   ['connections.resultLine', { ok: 1, tx: '3' }],
+  ['imports.done', { created: 4, duplicate: 0 }],
 ]
+
+/** The count under the names the messages give it. */
+const count = (n: number) => ({ n, statements: n })
 
 describe('counted messages', () => {
   const t = (locale: 'en' | 'zh-CN') => createAppI18n(locale).global.t as (key: string, named: Record<string, unknown>, plural: number) => string
 
   it.each(COUNTED)('%s says one thing in the singular and more in the plural in English', (key, named) => {
-    const one = t('en')(key, { ...named, n: 1 }, 1)
-    const two = t('en')(key, { ...named, n: 2 }, 2)
+    const one = t('en')(key, { ...named, ...count(1) }, 1)
+    const two = t('en')(key, { ...named, ...count(2) }, 2)
     expect(one).not.toContain('|')
-    expect(one).not.toMatch(/\b1 (accounts|balances|currencies|days|warnings|failures|bank connections)\b|\b1\/1 accounts\b/)
-    expect(two).toMatch(/\b2 (\S+ )?(accounts|balances|currencies|days|warnings|failures|bank connections)\b|\b2\/2 accounts\b|2 accounts/)
-    expect(t('en')(key, { ...named, n: 0 }, 0)).toContain('0')
+    expect(one).not.toMatch(/\b1 (accounts|balances|currencies|days|warnings|failures|bank connections|statements)\b|\b1\/1 accounts\b|\(s\)/)
+    expect(two).toMatch(/\b2 (\S+ )?(accounts|balances|currencies|days|warnings|failures|bank connections|statements)\b|\b2\/2 accounts\b|2 accounts/)
+    expect(t('en')(key, { ...named, ...count(0) }, 0)).toContain('0')
   })
 
   it.each(COUNTED)('%s has one form in Chinese whatever the count', (key, named) => {
-    expect(t('zh-CN')(key, { ...named, n: 1 }, 1)).toBe(t('zh-CN')(key, { ...named, n: 1 }, 5))
-    expect(t('zh-CN')(key, { ...named, n: 5 }, 5)).not.toContain('|')
+    expect(t('zh-CN')(key, { ...named, ...count(1) }, 1)).toBe(t('zh-CN')(key, { ...named, ...count(1) }, 5))
+    expect(t('zh-CN')(key, { ...named, ...count(5) }, 5)).not.toContain('|')
   })
 
   it('counts nouns standing alone', () => {
