@@ -386,9 +386,11 @@ async function computeTrend(db: Db, scope: EntityScope, input: PositionTrendInpu
   // the total of that day agree to the minor unit. A currency without a rate collects, unconverted,
   // in that day's converter.
   const closingOf = new Array<bigint>(days.length).fill(0n)
+  const conversionsByCurrency = new Map<string, ((amount: bigint) => bigint | null)[]>()
   for (let i = 0; i < closings.length; ) {
     const { accountId, currency } = closings[i]!
-    const conversions = converters.map((converter) => converter.conversionOf(currency as CurrencyCode))
+    const conversions = conversionsByCurrency.get(currency) ?? converters.map((converter) => converter.conversionOf(currency as CurrencyCode))
+    conversionsByCurrency.set(currency, conversions)
     const add = (day: number, amount: bigint) => {
       const converted = conversions[day]!(amount)
       if (converted !== null) closingOf[day]! += converted

@@ -67,25 +67,24 @@ export const importsRouter = router({
     return rows.map((r) => {
       const check = JSON.parse(r.reconciliation) as { checked: boolean; ok: boolean; message?: string }
       return {
-      id: r.id,
-      accountId: r.account_id,
-      accountName: r.account_name,
-      accountNumberMasked: r.account_number_masked,
-      fileName: r.file_name,
-      format: r.format,
-      statementRef: r.statement_ref,
-      from: r.period_from,
-      to: r.period_to,
-      currency: r.currency,
-      entries: Number(r.entry_count),
-      reconciled: Number(r.reconciled) === 1,
-      /** Opening + booked entries = closing checked and true, checked and false, or not checkable (e.g. a camt.054 has no balances). */
-      reconciliation: (!check.checked ? 'unchecked' : check.ok ? 'ok' : 'mismatch') as 'ok' | 'mismatch' | 'unchecked',
-      reconciliationMessage: check.message ?? null,
-      warnings: JSON.parse(r.warnings) as string[],
-      importedAt: r.imported_at,
-      /** When the statement was first imported (`importedAt` is the latest time). */
-      firstImportedAt: r.first_imported_at,
+        id: r.id,
+        accountId: r.account_id,
+        accountName: r.account_name,
+        accountNumberMasked: r.account_number_masked,
+        fileName: r.file_name,
+        format: r.format,
+        statementRef: r.statement_ref,
+        from: r.period_from,
+        to: r.period_to,
+        currency: r.currency,
+        entries: Number(r.entry_count),
+        /** Opening + booked entries = closing checked and true, checked and false, or not checkable (e.g. a camt.054 has no balances). */
+        reconciliation: (!check.checked ? 'unchecked' : check.ok ? 'ok' : 'mismatch') as 'ok' | 'mismatch' | 'unchecked',
+        reconciliationMessage: check.message ?? null,
+        warnings: JSON.parse(r.warnings) as string[],
+        importedAt: r.imported_at,
+        /** When the statement was first imported (`importedAt` is the latest time). */
+        firstImportedAt: r.first_imported_at,
       }
     })
   }),
