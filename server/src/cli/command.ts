@@ -1,9 +1,9 @@
 /** The contract of a CLI command run by ./main.ts. */
 
 export interface CliIo {
-  stdout: (text: string) => void
+  /** A promise when the text waits for a slow reader: a command printing much awaits it, so output never piles up in memory. */
+  stdout: (text: string) => void | Promise<void>
   stderr: (text: string) => void
-  readFile: (path: string) => Promise<Uint8Array>
 }
 
 export interface CliCommand {

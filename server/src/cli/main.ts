@@ -1,5 +1,4 @@
-import { readFile } from 'node:fs/promises'
-import { resolve } from 'node:path'
+import { once } from 'node:events'
 import { pathToFileURL } from 'node:url'
 import { CliUsageError, type CliCommand, type CliIo } from './command.js'
 
@@ -54,10 +53,8 @@ const isEntryPoint = process.argv[1] !== undefined && import.meta.url === pathTo
 
 if (isEntryPoint) {
   const io: CliIo = {
-    stdout: (text) => process.stdout.write(text),
+    stdout: (text) => (process.stdout.write(text) ? undefined : once(process.stdout, 'drain').then(() => undefined)),
     stderr: (text) => process.stderr.write(text),
-    // `pnpm cli …` at the root runs in server/; pnpm keeps the caller's directory in INIT_CWD.
-    readFile: async (path) => new Uint8Array(await readFile(resolve(process.env.INIT_CWD ?? process.cwd(), path))),
   }
   runCli(process.argv.slice(2), io).then(
     (code) => {

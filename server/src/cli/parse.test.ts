@@ -1,11 +1,16 @@
 import { spawnSync } from 'node:child_process'
-import { readFile } from 'node:fs/promises'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { describe, expect, it } from 'vitest'
-import { FIXTURES } from '../formats/test-support.js'
+import { StatementParseError } from '@treasury/shared'
+import { afterEach, describe, expect, it } from 'vitest'
+import { generateMt940 } from '../formats/generate.js'
+import { parseStatementFile } from '../formats/index.js'
+import { FIXTURES, fixture, statementFixtures } from '../formats/test-support.js'
 import type { CliIo } from './command.js'
 import { runCli } from './main.js'
+import { PARSE_LIMITS } from './parse.js'
 
 const SERVER = fileURLToPath(new URL('../../', import.meta.url))
 
@@ -13,9 +18,10 @@ async function run(argv: string[]) {
   let stdout = ''
   let stderr = ''
   const io: CliIo = {
-    stdout: (text) => (stdout += text),
+    stdout: (text) => {
+      stdout += text
+    },
     stderr: (text) => (stderr += text),
-    readFile: async (path) => new Uint8Array(await readFile(path)),
   }
   const code = await runCli(argv, io)
   return { code, stdout, stderr }
@@ -71,5 +77,91 @@ describe('cli parse', () => {
     expect(bad.status).toBe(1)
     expect(bad.stdout).toBe('')
     expect(bad.stderr).toBe('error: mt940 line 6: :61: value date "160230" is not a calendar date\n')
+  })
+
+  describe('streamed (files of at least PARSE_LIMITS.streamFromBytes)', () => {
+    const saved = { ...PARSE_LIMITS }
+    afterEach(() => {
+      Object.assign(PARSE_LIMITS, saved)
+    })
+
+    /** The JSON the command printed before it streamed: the whole file in one JSON.stringify. */
+    function reference(path: string): string | undefined {
+      const keys = {
+        statement: ['id', 'sequence', 'account', 'currency', 'from', 'to', 'createdAt', 'balances', 'entries', 'additionalInfo', 'reconciliation'],
+        entry: ['amount', 'currency', 'status', 'bookingDate', 'valueDate', 'reversal', 'bankTransactionCode', 'references', 'counterparty', 'remittance', 'returnReason', 'additionalInfo', 'batch'],
+      }
+      const ordered = (value: object, order: string[]) => Object.fromEntries(order.filter((k) => (value as Record<string, unknown>)[k] !== undefined).map((k) => [k, (value as Record<string, unknown>)[k]]))
+      let file
+      try {
+        file = parseStatementFile(fixture(path))
+      } catch (error) {
+        if (error instanceof StatementParseError) return undefined
+        throw error
+      }
+      const view = {
+        format: file.format,
+        statements: file.statements.map((s) => ({ ...ordered(s, keys.statement), entries: s.entries.map((e) => ordered(e, keys.entry)) })),
+        warnings: file.warnings,
+      }
+      return `${JSON.stringify(view, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v), 2)}\n`
+    }
+
+    it('prints the same text as a whole-file parse for every fixture, and the same one-line error for the invalid ones', async () => {
+      const paths = statementFixtures('')
+      expect(paths.length).toBeGreaterThan(90)
+      for (const path of paths) {
+        PARSE_LIMITS.streamFromBytes = Number.MAX_SAFE_INTEGER
+        const whole = await run(['parse', join(FIXTURES, path)])
+        expect(whole.stdout, path).toBe(reference(path) ?? '')
+        PARSE_LIMITS.streamFromBytes = 0
+        const streamed = await run(['parse', join(FIXTURES, path)])
+        expect(streamed.code, path).toBe(whole.code)
+        expect(streamed.stderr, path).toBe(whole.stderr)
+        if (whole.code === 0) expect(streamed.stdout, path).toBe(whole.stdout)
+      }
+    })
+
+    it('a file of no statements prints an empty list', async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'tc-parse-'))
+      try {
+        // A BAI2 file with a group and no accounts.
+        const file = join(dir, 'empty.bai2')
+        await writeFile(file, '01,BANK,CUST,261127,0800,1,,,2/\n02,CUST,BANK,1,261126,,USD,2/\n98,0,0,2/\n99,0,1,4/\n')
+        PARSE_LIMITS.streamFromBytes = 0
+        const streamed = await run(['parse', file])
+        PARSE_LIMITS.streamFromBytes = Number.MAX_SAFE_INTEGER
+        const whole = await run(['parse', file])
+        expect(whole.code).toBe(0)
+        expect(JSON.parse(whole.stdout)).toEqual({ format: 'bai2', statements: [], warnings: [] })
+        expect(streamed).toEqual(whole)
+      } finally {
+        await rm(dir, { recursive: true })
+      }
+    })
+
+    it('a fault after statements were printed: exit 1 with one line on stderr, the JSON left unfinished', async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'tc-parse-'))
+      try {
+        const good = generateMt940(200_000)
+        const file = join(dir, 'late-fault.sta')
+        await writeFile(file, `${good}:20:BROKEN\r\n:25:X\r\n:28C:1\r\n:60F:C260230EUR1,00\r\n-\r\n`)
+        PARSE_LIMITS.streamFromBytes = 0
+        const streamed = await run(['parse', file])
+        expect(streamed.code).toBe(1)
+        expect(streamed.stderr).toMatch(/^error: mt940 line \d+: .*\n$/)
+        expect(streamed.stdout.startsWith('{\n  "format": "mt940",\n  "statements": [\n')).toBe(true)
+        expect(() => JSON.parse(streamed.stdout)).toThrow()
+        PARSE_LIMITS.streamFromBytes = Number.MAX_SAFE_INTEGER
+        const whole = await run(['parse', file])
+        expect(whole).toEqual({ code: 1, stdout: '', stderr: streamed.stderr })
+      } finally {
+        await rm(dir, { recursive: true })
+      }
+    })
+
+    it('names what it cannot read', async () => {
+      expect(await run(['parse', FIXTURES])).toMatchObject({ code: 1, stdout: '', stderr: `error: cannot read ${FIXTURES}: not a file\n` })
+    })
   })
 })

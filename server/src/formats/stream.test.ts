@@ -19,10 +19,14 @@ async function* chunks(bytes: Uint8Array, sizes: readonly number[]): AsyncGenera
 async function streamed(source: AsyncIterable<Uint8Array | string> | NodeJS.ReadableStream, format: StatementFormatOption = 'auto'): Promise<ParsedFile | StatementParseError> {
   const statements: Statement[] = []
   try {
-    const summary = await parseStatementStream(source, format, {}, (statement) => {
+    const formats = new Set<string>()
+    const summary = await parseStatementStream(source, format, {}, (statement, told) => {
       statements.push(statement)
+      formats.add(told)
     })
     expect(summary.statements).toBe(statements.length)
+    // Each statement is handed over with the file's format, decided before the first one.
+    if (statements.length > 0) expect([...formats]).toEqual([summary.format])
     return { format: summary.format, statements, warnings: summary.warnings }
   } catch (error) {
     if (error instanceof StatementParseError) return error

@@ -48,25 +48,26 @@ export const STREAM_LIMITS = { head: 1 << 16, window: 1 << 16 }
 
 /**
  * Parses a statement file from a stream, calling `onStatement` for each statement as soon as it is
- * complete (awaited: the next chunk is read only after it returns, so a slow consumer slows the read
- * instead of filling memory). Resolves with the format, the number of statements and the warnings.
+ * complete, with the file's format (decided before the first statement is handed over; awaited: the
+ * next chunk is read only after it returns, so a slow consumer slows the read instead of filling
+ * memory). Resolves with the format, the number of statements and the warnings.
  *
  * @example
- * const summary = await parseStatementStream(createReadStream('big.sta'), 'auto', {}, async (statement) => {
- *   await ingest(statement)
+ * const summary = await parseStatementStream(createReadStream('big.sta'), 'auto', {}, async (statement, format) => {
+ *   await ingest(statement, format)
  * })
  */
 export async function parseStatementStream(
   source: StatementSource,
   format: StatementFormatOption,
   options: ParseOptions,
-  onStatement: (statement: Statement) => void | Promise<void>,
+  onStatement: (statement: Statement, format: StatementFormat) => void | Promise<void>,
 ): Promise<StreamSummary> {
-  const statements = readStatements(source, format, options)
+  const statements = readWithFormat(source, format, options)
   for (;;) {
     const next = await statements.next()
     if (next.done) return next.value
-    await onStatement(next.value)
+    await onStatement(next.value.statement, next.value.format)
   }
 }
 
@@ -81,6 +82,19 @@ export async function* readStatements(
   format: StatementFormatOption = 'auto',
   options: ParseOptions = {},
 ): AsyncGenerator<Statement, StreamSummary, undefined> {
+  const statements = readWithFormat(source, format, options)
+  for (;;) {
+    const next = await statements.next()
+    if (next.done) return next.value
+    yield next.value.statement
+  }
+}
+
+async function* readWithFormat(
+  source: StatementSource,
+  format: StatementFormatOption,
+  options: ParseOptions,
+): AsyncGenerator<{ statement: Statement; format: StatementFormat }, StreamSummary, undefined> {
   const queue: Statement[] = []
   const decoder = new StreamDecoder()
   let sink: TextSink | undefined
@@ -119,7 +133,7 @@ export async function* readStatements(
     })
     while (queue.length > 0) {
       handed++
-      yield queue.shift()!
+      yield { statement: queue.shift()!, format: sink!.format }
     }
   }
   const warnings = parse(() => {
@@ -135,7 +149,7 @@ export async function* readStatements(
   })
   while (queue.length > 0) {
     handed++
-    yield queue.shift()!
+    yield { statement: queue.shift()!, format: sink!.format }
   }
   return { format: sink!.format, statements: handed, warnings }
 }

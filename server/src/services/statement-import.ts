@@ -25,7 +25,7 @@ import {
 } from '../db/queries/ingest.js'
 import type { EntityScope } from '../db/queries/scope.js'
 import { findAccountsByIdentifiers, findBanksByBic, insertAccount, upsertStatementImports, type NewStatementImport } from '../db/queries/statements.js'
-import { decodeBytes, detectFormat, parseStatementStream, RECONCILIATION_MISMATCH, type StatementFormatOption, type StatementSource } from '../formats/index.js'
+import { parseStatementStream, RECONCILIATION_MISMATCH, type StatementFormatOption, type StatementSource } from '../formats/index.js'
 import { InvalidRequestError } from './errors.js'
 
 /**
@@ -67,8 +67,6 @@ const FINAL_FORMATS: ReadonlySet<StatementFormat> = new Set(['mt940', 'camt053',
 const INTRADAY_SOURCES = ['import:camt052', 'import:mt942', 'import:camt054'] as const
 /** Transactions buffered before they are written (one set-based upsert per account). */
 const FLUSH_ROWS = 1024
-/** Bytes kept from the start of a stream to tell its format (the parser decides on the first 64 KiB of text). */
-const HEAD_BYTES = 1 << 17
 /** Chunk size when an in-memory file is streamed. */
 const CHUNK_BYTES = 1 << 16
 /** Dedupe-key bookkeeping kept per file: the most recent 64 Ki to 128 Ki keys (see {@link RecentKeys}). */
@@ -228,18 +226,14 @@ export function importStatementStream(
     await file.begin()
     let parsed
     try {
-      parsed = await parseStatementStream(meter.chunks(), requested, {}, async (statement) => {
-        file.format ??= meter.format(requested)
+      parsed = await parseStatementStream(meter.chunks(), requested, {}, async (statement, format) => {
+        file.format ??= format
         await file.add(statement)
         options.onProgress?.({ bytes: meter.bytes, totalBytes: options.totalBytes ?? null, statements: file.statementCount, entries: file.entryCount })
       })
     } catch (error) {
       if (error instanceof StatementParseError) throw new InvalidRequestError(`${options.fileName}: ${error.message}`)
       throw error
-    }
-    if (file.format !== undefined && file.format !== parsed.format) {
-      // The format was told from the file's start; the parser decided otherwise on what followed.
-      throw new InvalidRequestError(`${options.fileName}: the file reads as ${parsed.format} only after its first 64 KiB; import it with the format ${parsed.format} given explicitly`)
     }
     file.format = parsed.format
     return file.finish({ warnings: parsed.warnings, sha256: meter.sha256(), bytes: meter.bytes, committed: options.commit !== false })
@@ -272,13 +266,10 @@ export function importStatements(
   })
 }
 
-/** Passes a byte stream through, counting and hashing it and keeping its first bytes to tell the format. */
+/** Passes a byte stream through, counting and hashing it. */
 class SourceMeter {
   bytes = 0
   private readonly hash = createHash('sha256')
-  private head: Uint8Array[] = []
-  private headBytes = 0
-  private detected: StatementFormat | undefined
 
   constructor(private readonly source: StatementSource) {}
 
@@ -287,37 +278,8 @@ class SourceMeter {
       const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk
       this.hash.update(bytes)
       this.bytes += bytes.byteLength
-      if (this.headBytes < HEAD_BYTES) {
-        // A copy: a stream may reuse the memory behind its chunks.
-        const part = new Uint8Array(bytes.subarray(0, HEAD_BYTES - this.headBytes))
-        this.head.push(part)
-        this.headBytes += part.byteLength
-      }
       yield bytes
     }
-  }
-
-  /**
-   * The format as the streaming parser decides it: detected from the first 64 KiB of text (the
-   * parser has read at least that before it hands over a statement), MT940 read as MT942 when
-   * MT942 fields or an O942 header show there.
-   */
-  format(requested: StatementFormatOption): StatementFormat {
-    if (this.detected) return this.detected
-    const head = new Uint8Array(this.headBytes)
-    let at = 0
-    for (const part of this.head) {
-      head.set(part, at)
-      at += part.byteLength
-    }
-    this.head = []
-    const text = decodeBytes(head).text
-    const detected = detectFormat(text)
-    let format: StatementFormat | undefined = requested === 'auto' ? detected : requested
-    if (format === 'mt940' && detected === 'mt942') format = 'mt942'
-    if (!format) throw new Error('statement handed over before the format was known')
-    this.detected = format
-    return format
   }
 
   sha256(): string {
