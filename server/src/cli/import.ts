@@ -1,12 +1,12 @@
 import { createReadStream } from 'node:fs'
 import { readdir, stat } from 'node:fs/promises'
 import path from 'node:path'
-import { parseArgs } from 'node:util'
 import { createDb, migrateToLatest } from '../db/client.js'
 import { loadEnv } from '../env.js'
-import { STATEMENT_FORMAT_OPTIONS, type StatementFormatOption } from '../formats/index.js'
+import { STATEMENT_FORMAT_OPTIONS } from '../formats/index.js'
 import { describeAccount, importStatementStream, type ImportSummary } from '../services/statement-import.js'
-import { CliUsageError, type CliCommand, type CliIo } from './command.js'
+import { formatOption, onePath, readArgs } from './args.js'
+import type { CliCommand, CliIo } from './command.js'
 
 const USAGE = `usage: import <file|folder> [--format ${STATEMENT_FORMAT_OPTIONS.join('|')}] [--create-under <entityId>]`
 
@@ -31,23 +31,14 @@ export const command: CliCommand = {
   summary: 'import bank statement files (a file or a folder) into the database',
   usage: USAGE,
   async run(args, io) {
-    let parsed
-    try {
-      parsed = parseArgs({
-        args,
-        allowPositionals: true,
-        options: { format: { type: 'string', short: 'f', default: 'auto' }, 'create-under': { type: 'string' } },
-      })
-    } catch (error) {
-      throw new CliUsageError((error as Error).message)
-    }
-    const { values, positionals } = parsed
-    if (positionals.length !== 1) throw new CliUsageError(positionals.length === 0 ? 'no file or folder given' : 'give exactly one file or folder')
-    const format = values.format as StatementFormatOption
-    if (!STATEMENT_FORMAT_OPTIONS.includes(format)) throw new CliUsageError(`unknown format "${values.format}"`)
-    const target = path.resolve(process.env.INIT_CWD ?? process.cwd(), positionals[0]!)
-    const files = await collectFiles(target, positionals[0]!)
-    if (files.length === 0) throw new Error(`no statement files in ${positionals[0]}`)
+    const { values, positionals } = readArgs(args, {
+      format: { type: 'string', short: 'f', default: 'auto' },
+      'create-under': { type: 'string' },
+    })
+    const { display, path: target } = onePath(positionals, 'file or folder')
+    const format = formatOption(values.format)
+    const files = await collectFiles(target, display)
+    if (files.length === 0) throw new Error(`no statement files in ${display}`)
 
     const env = loadEnv()
     const db = createDb(env.DATABASE_URL)

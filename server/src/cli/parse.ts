@@ -1,10 +1,9 @@
 import { createReadStream } from 'node:fs'
 import { readFile, stat } from 'node:fs/promises'
-import path from 'node:path'
-import { parseArgs } from 'node:util'
 import type { ParseWarning, Statement, StatementFormat } from '@treasury/shared'
-import { parseStatementFile, parseStatementStream, STATEMENT_FORMAT_OPTIONS, type StatementFormatOption } from '../formats/index.js'
-import { CliUsageError, type CliCommand, type CliIo } from './command.js'
+import { parseStatementFile, parseStatementStream, STATEMENT_FORMAT_OPTIONS } from '../formats/index.js'
+import { formatOption, onePath, readArgs } from './args.js'
+import type { CliCommand, CliIo } from './command.js'
 
 const USAGE = `usage: parse <file> [--format ${STATEMENT_FORMAT_OPTIONS.join('|')}] [--strict]`
 
@@ -33,23 +32,12 @@ export const command: CliCommand = {
   summary: 'parse a bank statement file (MT940/MT942, camt.052/053/054, BAI2) and print it as JSON',
   usage: USAGE,
   async run(args, io) {
-    let parsed
-    try {
-      parsed = parseArgs({
-        args,
-        allowPositionals: true,
-        options: { format: { type: 'string', short: 'f', default: 'auto' }, strict: { type: 'boolean', default: false } },
-      })
-    } catch (error) {
-      throw new CliUsageError((error as Error).message)
-    }
-    const { values, positionals } = parsed
-    if (positionals.length !== 1) throw new CliUsageError(positionals.length === 0 ? 'no file given' : 'give exactly one file')
-    const format = values.format as StatementFormatOption
-    if (!STATEMENT_FORMAT_OPTIONS.includes(format)) throw new CliUsageError(`unknown format "${values.format}"`)
-    const display = positionals[0]!
-    // `pnpm cli …` at the root runs in server/; pnpm keeps the caller's directory in INIT_CWD.
-    const file = path.resolve(process.env.INIT_CWD || process.cwd(), display)
+    const { values, positionals } = readArgs(args, {
+      format: { type: 'string', short: 'f', default: 'auto' },
+      strict: { type: 'boolean', default: false },
+    })
+    const { display, path: file } = onePath(positionals, 'file')
+    const format = formatOption(values.format)
     let size: number
     try {
       const info = await stat(file)
