@@ -40,8 +40,10 @@ export interface Browser {
 }
 
 /** Headless Chromium with a fresh, throwaway user-data-dir (no state from earlier runs). */
-export async function launchBrowser(options: { viewport?: { width: number; height: number }; locale?: string } = {}): Promise<Browser> {
-  const profile = mkdtempSync(path.join(tmpdir(), 'treasury-chromium-'))
+export async function launchBrowser(
+  options: { viewport?: { width: number; height: number }; locale?: string; /** A profile folder to reuse (kept on close): its caches persist between launches. */ profile?: string } = {},
+): Promise<Browser> {
+  const profile = options.profile ?? mkdtempSync(path.join(tmpdir(), 'treasury-chromium-'))
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM_PATH,
     args: CHROMIUM_ARGS,
@@ -54,7 +56,7 @@ export async function launchBrowser(options: { viewport?: { width: number; heigh
     context,
     async close() {
       await context.close()
-      rmSync(profile, { recursive: true, force: true })
+      if (!options.profile) rmSync(profile, { recursive: true, force: true })
     },
   }
 }
