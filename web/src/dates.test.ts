@@ -30,9 +30,12 @@ describe('dates in the group’s time zone', () => {
   })
 
   it('shows timestamps in Shanghai time in both languages', () => {
-    expect(formatTimestamp('2026-11-27T02:00:00Z', 'zh-CN')).toBe('2026/11/27 10:00')
-    expect(formatTimestamp(new Date('2026-11-27T02:00:00Z'), 'en')).toBe('27/11/2026, 10:00')
-    expect(formatTimestamp(null, 'en')).toBe('—')
-    expect(formatTimestamp('not a date', 'zh-CN')).toBe('—')
+    expect(formatTimestamp('2026-11-27T02:00:00Z')).toBe('2026-11-27 10:00')
+    expect(formatTimestamp(new Date('2026-11-27T02:00:00Z'))).toBe('2026-11-27 10:00')
+    // Midnight is 00:00 of the new day, in the group's time zone.
+    expect(formatTimestamp('2026-11-26T16:00:00Z')).toBe('2026-11-27 00:00')
+    expect(formatTimestamp('2026-12-31T15:59:00Z')).toBe('2026-12-31 23:59')
+    expect(formatTimestamp(null)).toBe('—')
+    expect(formatTimestamp('not a date')).toBe('—')
   })
 })

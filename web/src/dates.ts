@@ -28,19 +28,17 @@ export function isAfterGroupToday(pickerDay: Date, now: Date = new Date()): bool
   return day > todayInGroup(now)
 }
 
-/** A timestamp for people, in the group's time zone, e.g. "2026-11-25 17:30". */
-export function formatTimestamp(value: Date | string | null | undefined, locale: string): string {
+/**
+ * A timestamp for people, in the group's time zone: "2026-11-25 17:30" in every language, the
+ * same year-month-day order as the dates beside it (a "25/11/2026" next to "2026-11-24" invites
+ * misreading day and month).
+ */
+export function formatTimestamp(value: Date | string | null | undefined): string {
   if (!value) return '—'
   const date = typeof value === 'string' ? new Date(value) : value
   if (Number.isNaN(date.getTime())) return '—'
-  return formatter(locale === 'en' ? 'en-GB' : 'zh-CN', {
-    timeZone: GROUP_TIME_ZONE,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    hour12: false,
-  }).format(date)
+  const parts: Partial<Record<Intl.DateTimeFormatPartTypes, string>> = {}
+  const format = formatter('zh-CN', { timeZone: GROUP_TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+  for (const part of format.formatToParts(date)) parts[part.type] = part.value
+  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}`
 }
-

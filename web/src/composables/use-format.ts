@@ -23,7 +23,7 @@ export function useFormat() {
       const text = formatMoney(amount < 0n ? -amount : amount, currency, locale.value)
       return amount < 0n ? `−${text}` : amount > 0n ? `+${text}` : text
     },
-    time: (value: Date | string | null | undefined) => formatTimestamp(value, locale.value),
+    time: formatTimestamp,
     count: (n: number) => countFormat(locale.value).format(n),
   }
 }

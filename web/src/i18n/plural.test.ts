@@ -10,7 +10,7 @@ const COUNTED: [key: string, named: Record<string, unknown>][] = [
   ['kpi.unconverted', {}],
   ['overview.trendUnconverted', {}],
   ['accounts.subtitle', { scope: 'Whole group', date: '2026-11-27' }],
-  ['accounts.totalsLine', { oldest: '27/11/2026, 10:00' }],
+  ['accounts.totalsLine', { oldest: '2026-11-27 10:00' }],
   ['imports.unknownTitle', {}],
   ['imports.warningsCount', {}],
   ['connections.subtitle', {}],
