@@ -173,6 +173,45 @@ describe.skipIf(!run)('dashboard in Chromium', () => {
     await page.close()
   }, STEP)
 
+  it('answers "how much cash do we hold in USD at HSBC in Hong Kong, and as of when?" from the accounts page', async () => {
+    // The question of the issue, asked of a person who never saw the product: in English, from the
+    // overview, with the menu and three filters.
+    const { page, errors } = await freshPage('/settings')
+    await page.locator('[data-testid="settings-language"]').getByText('English').click()
+    await page.locator('[data-nav="accounts"]', { hasText: 'Accounts' }).click()
+    await page.locator('[data-testid="accounts-table"] tbody tr').first().waitFor({ timeout: 30_000 })
+    const pick = async (filter: string, option: string) => {
+      await page.locator(`.el-select[data-testid="${filter}"]`).click()
+      const item = page.locator('.el-select-dropdown__item:visible').filter({ hasText: exactly(option) })
+      await item.waitFor()
+      await item.click()
+    }
+    await pick('filter-bank', 'The Hongkong and Shanghai Banking Corporation')
+    await pick('filter-currency', 'USD')
+    await pick('filter-region', 'Hong Kong')
+    await page.waitForURL((url) => url.searchParams.get('bank') === 'bnk_hsbc' && url.searchParams.get('ccy') === 'USD' && url.searchParams.get('region') === 'HK')
+
+    // The API's answer: HSBC's USD accounts of companies in Hong Kong, their booked balances and the oldest figure.
+    const list = await session.api.accounts.list.query({ bankId: 'bnk_hsbc', currency: 'USD' })
+    const accounts = list.items.filter((a) => a.region.code === 'HK')
+    expect(accounts.length).toBeGreaterThan(0)
+    const total = accounts.reduce((sum, a) => sum + (a.bookedBalance ?? 0n), 0n)
+    const oldest = new Date(Math.min(...accounts.map((a) => a.asOf!.getTime())))
+    // Shown in the group's time zone (UTC+8).
+    const oldestShown = new Date(oldest.getTime() + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ')
+
+    expect(await page.locator('[data-testid="accounts-table"] tbody tr').count()).toBe(accounts.length)
+    const totals = page.locator('[data-testid="accounts-totals"] li')
+    expect(await totals.count()).toBe(1)
+    expect(await text(totals.locator('strong'))).toBe('USD')
+    expect(await text(totals.locator('.money'))).toBe(formatMoney(total, 'USD', 'en'))
+    const n = accounts.length
+    expect(await text(totals.locator('.small'))).toBe(`${n} account${n === 1 ? '' : 's'}, oldest figure ${oldestShown}`)
+    await screenshot(page, 'accounts-usd-hsbc-hong-kong', { fullPage: false })
+    expect(errors).toEqual([])
+    await page.close()
+  }, STEP)
+
   it('适老模式 enlarges text and targets, and survives a reload', async () => {
     const { page } = await freshPage('/settings')
     const base = Number(await page.evaluate('parseFloat(getComputedStyle(document.body).fontSize)'))

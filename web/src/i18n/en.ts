@@ -191,6 +191,7 @@ export default {
     balanceDate: 'Balance date',
     totals: 'Totals of the filtered accounts (own currency)',
     totalsLine: '{n} account, oldest figure {oldest} | {n} accounts, oldest figure {oldest}',
+    totalsWithoutBalance: '{n} account without a balance is left out | {n} accounts without a balance are left out',
     none: 'No accounts match',
     back: 'Back to accounts',
     history: 'Balance history (90 days)',

@@ -11,6 +11,7 @@ const COUNTED: [key: string, named: Record<string, unknown>][] = [
   ['overview.trendUnconverted', {}],
   ['accounts.subtitle', { scope: 'Whole group', date: '2026-11-27' }],
   ['accounts.totalsLine', { oldest: '2026-11-27 10:00' }],
+  ['accounts.totalsWithoutBalance', {}],
   ['imports.unknownTitle', {}],
   ['imports.warningsCount', {}],
   ['connections.subtitle', {}],

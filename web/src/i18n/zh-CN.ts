@@ -190,6 +190,7 @@ export default {
     balanceDate: '余额日期',
     totals: '筛选结果合计（原币）',
     totalsLine: '{n} 个账户，最早数据 {oldest}',
+    totalsWithoutBalance: '{n} 个账户无余额，未计入',
     none: '没有符合条件的账户',
     back: '返回账户列表',
     history: '余额走势（近 90 天）',

@@ -17,7 +17,12 @@ describe('filterAccounts', () => {
   it('answers "USD at HSBC in Hong Kong" with per-currency totals and the oldest as-of', () => {
     const found = filterAccounts(items, { bank: 'bnk_hsbc', ccy: 'USD', region: 'HK' }, lookups)
     expect(found.map((a) => a.id)).toEqual(['a1', 'a4'])
-    expect(totalsByCurrency(found)).toEqual([{ currency: 'USD', booked: 800n, available: 200n, accounts: 2, oldest: items[0]!.asOf }])
+    expect(totalsByCurrency(found)).toEqual([{ currency: 'USD', booked: 800n, available: 200n, accounts: 2, withoutBalance: 0, oldest: items[0]!.asOf }])
+  })
+
+  it('counts accounts without a balance instead of hiding them in the total', () => {
+    const none = account({ id: 'a5', currency: 'USD', bookedBalance: null, availableBalance: null, asOf: null })
+    expect(totalsByCurrency([items[0]!, none])).toEqual([{ currency: 'USD', booked: 500n, available: 100n, accounts: 2, withoutBalance: 1, oldest: items[0]!.asOf }])
   })
 
   it('searches bank and company names as well as the account', () => {

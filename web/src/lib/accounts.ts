@@ -59,12 +59,27 @@ export function sortAccounts(items: AccountItem[], sort: { key: AccountSortKey; 
   )
 }
 
-/** Per-currency totals of accounts (booked and available) with the oldest as-of among them. */
-export function totalsByCurrency(items: readonly AccountItem[]): { currency: string; booked: bigint; available: bigint; accounts: number; oldest: Date | null }[] {
-  const map = new Map<string, { currency: string; booked: bigint; available: bigint; accounts: number; oldest: Date | null }>()
+/**
+ * Per-currency totals of accounts (booked and available) with the oldest as-of among them. An
+ * account without any balance adds nothing and is counted in `withoutBalance`, so the total can
+ * say it leaves that account out.
+ */
+export interface CurrencyTotal {
+  currency: string
+  booked: bigint
+  available: bigint
+  accounts: number
+  withoutBalance: number
+  oldest: Date | null
+}
+
+/** Sums per currency of the filtered accounts (see {@link CurrencyTotal}). */
+export function totalsByCurrency(items: readonly AccountItem[]): CurrencyTotal[] {
+  const map = new Map<string, CurrencyTotal>()
   for (const a of items) {
     let t = map.get(a.currency)
-    if (!t) map.set(a.currency, (t = { currency: a.currency, booked: 0n, available: 0n, accounts: 0, oldest: null }))
+    if (!t) map.set(a.currency, (t = { currency: a.currency, booked: 0n, available: 0n, accounts: 0, withoutBalance: 0, oldest: null }))
+    if (a.bookedBalance === null) t.withoutBalance += 1
     t.booked += a.bookedBalance ?? 0n
     t.available += a.availableBalance ?? 0n
     t.accounts += 1
