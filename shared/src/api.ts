@@ -44,7 +44,13 @@ export const accountsListInput = z
 export type AccountsListInput = z.infer<typeof accountsListInput>
 
 /** Amount filters are minor units as bigint, or as a string of digits from a URL. */
-const minorAmount = z.union([z.bigint(), z.string().regex(/^-?\d{1,18}$/, 'expected whole minor units').transform(BigInt)])
+const MINOR_AMOUNT_HELP = 'expected whole minor units: a bigint or a string of at most 18 digits (e.g. "150000" for 1,500.00)'
+const minorAmount = z.union([z.bigint(), z.string()], { error: MINOR_AMOUNT_HELP }).transform((value, ctx) => {
+  if (typeof value === 'bigint') return value
+  if (/^-?\d{1,18}$/.test(value)) return BigInt(value)
+  ctx.addIssue({ code: 'custom', message: `${MINOR_AMOUNT_HELP}, got "${value.length > 40 ? `${value.slice(0, 40)}…` : value}"` })
+  return z.NEVER
+})
 
 export const TRANSACTIONS_MAX_LIMIT = 500
 
