@@ -1,4 +1,5 @@
 import { migrateToLatest } from '@treasury/server/db/client'
+import { upsertTransactionRows } from '@treasury/server/db/queries/ingest'
 import type { NewTransaction } from '@treasury/server/db/database'
 import { sql } from 'kysely'
 import { afterAll, beforeAll, expect, it } from 'vitest'
@@ -126,6 +127,38 @@ describeEachDatabase('storage', (kind) => {
     expect(rows).toEqual([
       { account_id: 'dd1', amount: 100n },
       { account_id: 'dd2', amount: 300n },
+    ])
+  })
+
+  it('a key another writer stores between the look-up and the insert counts as not inserted, the rest as inserted', async () => {
+    await seedAccount(t.db, 'race1')
+    const rows = ['k1', 'k2', 'k3'].map((key, i) => transaction('race1', key, BigInt(100 * (i + 1))))
+    await t.db.transaction().execute(async (trx) => {
+      let raced = false
+      // The other writer commits k2 right after our look-up of stored keys (on PostgreSQL another
+      // connection can; here it writes through ours, which is the same for our INSERT's conflict).
+      const racing = new Proxy(trx, {
+        get(target, prop) {
+          const value = Reflect.get(target, prop) as unknown
+          if (prop !== 'executeQuery') return typeof value === 'function' ? value.bind(target) : value
+          return async (query: Parameters<typeof trx.executeQuery>[0]) => {
+            const result = await target.executeQuery(query)
+            if (!raced && 'sql' in query && query.sql.startsWith('select "id", "dedupe_key"')) {
+              raced = true
+              await target.insertInto('transactions').values({ ...rows[1]!, amount: 999n, source: 'other-writer' }).execute()
+            }
+            return result
+          }
+        },
+      })
+      expect(await upsertTransactionRows(racing, 'race1', rows)).toEqual(['inserted', 'unchanged', 'inserted'])
+      expect(raced).toBe(true)
+    })
+    const stored = await t.db.selectFrom('transactions').select(['dedupe_key', 'amount', 'source']).where('account_id', '=', 'race1').orderBy('dedupe_key').execute()
+    expect(stored.map((r) => [r.dedupe_key, BigInt(r.amount), r.source])).toEqual([
+      ['k1', 100n, 'test'],
+      ['k2', 999n, 'other-writer'],
+      ['k3', 300n, 'test'],
     ])
   })
 })
