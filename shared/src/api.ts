@@ -54,27 +54,44 @@ const minorAmount = z.union([z.bigint(), z.string()], { error: MINOR_AMOUNT_HELP
 
 export const TRANSACTIONS_MAX_LIMIT = 500
 
+/** What a transaction list is filtered by (shared by the list and its totals). */
+const transactionFilters = {
+  accountId: id.optional(),
+  entityId: id.optional(),
+  from: isoDate.optional(),
+  to: isoDate.optional(),
+  /** Bounds on the absolute amount, in minor units of each transaction's currency. */
+  minAmount: minorAmount.optional(),
+  maxAmount: minorAmount.optional(),
+  direction: z.enum(['in', 'out']).optional(),
+  q: z.string().trim().min(1).max(100).optional(),
+}
+
+type FilterBounds = { from?: string | undefined; to?: string | undefined; minAmount?: bigint | undefined; maxAmount?: bigint | undefined }
+type FilterCheck = [check: (v: FilterBounds) => boolean, params: { message: string; path: string[] }]
+const DATES_IN_ORDER: FilterCheck = [(v) => !v.from || !v.to || v.from <= v.to, { message: '"from" must not be after "to"', path: ['from'] }]
+const AMOUNTS_IN_ORDER: FilterCheck = [
+  (v) => v.minAmount === undefined || v.maxAmount === undefined || v.minAmount <= v.maxAmount,
+  { message: '"minAmount" must not exceed "maxAmount"', path: ['minAmount'] },
+]
+
 export const transactionsListInput = z
   .object({
-    accountId: id.optional(),
-    entityId: id.optional(),
-    from: isoDate.optional(),
-    to: isoDate.optional(),
-    /** Bounds on the absolute amount, in minor units of each transaction's currency. */
-    minAmount: minorAmount.optional(),
-    maxAmount: minorAmount.optional(),
-    direction: z.enum(['in', 'out']).optional(),
-    q: z.string().trim().min(1).max(100).optional(),
+    ...transactionFilters,
     cursor: z.string().max(200).optional(),
     limit: z.number().int().min(1).max(TRANSACTIONS_MAX_LIMIT).default(100),
   })
   .strict()
-  .refine((v) => !v.from || !v.to || v.from <= v.to, { message: '"from" must not be after "to"', path: ['from'] })
-  .refine((v) => v.minAmount === undefined || v.maxAmount === undefined || v.minAmount <= v.maxAmount, {
-    message: '"minAmount" must not exceed "maxAmount"',
-    path: ['minAmount'],
-  })
+  .refine(...DATES_IN_ORDER)
+  .refine(...AMOUNTS_IN_ORDER)
 export type TransactionsListInput = z.infer<typeof transactionsListInput>
+
+/** Most transactions `transactions.summary` totals; beyond it the answer says there are more. */
+export const SUMMARY_MAX_ROWS = 200_000
+
+/** The totals of a filtered transaction list (the same filters, no paging). */
+export const transactionsSummaryInput = z.object(transactionFilters).strict().refine(...DATES_IN_ORDER).refine(...AMOUNTS_IN_ORDER)
+export type TransactionsSummaryInput = z.infer<typeof transactionsSummaryInput>
 
 /** Most movements `transactions.largest` ranks in one answer. */
 export const LARGEST_MAX_LIMIT = 50

@@ -369,4 +369,27 @@ describe.skipIf(!run)('dashboard in Chromium', () => {
     await screenshot(page, 'transactions-scrolled', { fullPage: false })
     await page.close()
   }, STEP)
+
+  it('totals the filtered transactions per currency, as the API does', async () => {
+    // The last ten days of the group's calendar (UTC+8), outgoing only.
+    const day = (offset: number) => new Date(Date.now() + 8 * 3_600_000 + offset * 86_400_000).toISOString().slice(0, 10)
+    const filters = { from: day(-10), to: day(0), direction: 'out' as const }
+    const { page, errors } = await freshPage(`/transactions?from=${filters.from}&to=${filters.to}&dir=out`)
+    const summary = await session.api.transactions.summary.query(filters)
+    expect(summary.complete).toBe(true)
+    expect(summary.count).toBeGreaterThan(0)
+    const count = page.locator('[data-testid="tx-summary-count"]')
+    await count.waitFor({ timeout: 30_000 })
+    expect(await text(count)).toBe(`筛选结果 ${summary.count!.toLocaleString('en-US')} 笔`)
+    for (const c of summary.currencies) {
+      const row = page.locator(`[data-testid="tx-summary"] .tx-ccy[data-currency="${c.currency}"]`)
+      expect(await text(row.locator('[data-testid="tx-summary-out"]'))).toBe(formatMoney(c.outflow, c.currency, 'zh-CN'))
+      // Only outgoing transactions are asked for: no inflow column to read as "none came in".
+      expect(await row.locator('[data-testid="tx-summary-in"]').count()).toBe(0)
+    }
+    expect(await page.locator('[data-testid="tx-summary"] .tx-ccy').count()).toBe(summary.currencies.length)
+    await screenshot(page, 'transactions-totals', { fullPage: false })
+    expect(errors).toEqual([])
+    await page.close()
+  }, STEP)
 })

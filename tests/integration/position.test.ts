@@ -1,6 +1,7 @@
 import { convertMinor, parseRate, POSITION_GROUP_BY, type CurrencyCode } from '@treasury/shared'
 import { seedDemo } from '@treasury/server/demo/index'
-import { DEMO_CALLER } from '@treasury/server/services/scope'
+import { callerScope, DEMO_CALLER } from '@treasury/server/services/scope'
+import { transactionsSummary } from '@treasury/server/services/transactions'
 import { createCallerFactory } from '@treasury/server/trpc/init'
 import { appRouter } from '@treasury/server/trpc/_app'
 import { TRPCError } from '@trpc/server'
@@ -265,6 +266,45 @@ describeEachDatabase('cash position', (kind) => {
     expect(wildcard.items).toEqual([])
     const window = await api.transactions.list({ from: '2026-11-01', to: '2026-11-02', limit: 500 })
     expect(window.items.every((i) => i.bookingDate >= '2026-11-01' && i.bookingDate <= '2026-11-02')).toBe(true)
+  })
+
+  it('totals a filtered list per currency: the same transactions as all its pages, pending counted, capped', async () => {
+    const pages = async (filters: Parameters<Caller['transactions']['list']>[0]) => {
+      const items = []
+      let cursor: string | undefined
+      do {
+        const page = await api.transactions.list({ ...filters, cursor, limit: 500 })
+        items.push(...page.items)
+        cursor = page.nextCursor ?? undefined
+      } while (cursor)
+      return items
+    }
+    const someone = (await api.transactions.list({ direction: 'out', limit: 50 })).items.find((i) => i.counterpartyName)!.counterpartyName!.slice(0, 4)
+    for (const filters of [
+      { from: '2026-11-01', to: '2026-11-20' },
+      { from: '2026-10-01', to: '2026-11-20', direction: 'out' as const, q: someone },
+      { from: '2026-11-15', to: '2026-11-20', minAmount: 100_000n },
+    ]) {
+      const items = await pages(filters)
+      expect(items.length).toBeGreaterThan(0)
+      const expected = new Map<string, { currency: string; count: number; inflow: bigint; outflow: bigint; pending: number }>()
+      for (const i of items) {
+        const c = expected.get(i.currency) ?? { currency: i.currency, count: 0, inflow: 0n, outflow: 0n, pending: 0 }
+        c.count++
+        if (i.amount > 0n) c.inflow += i.amount
+        else c.outflow -= i.amount
+        if (i.status === 'pending') c.pending++
+        expected.set(i.currency, c)
+      }
+      const summary = await api.transactions.summary(filters)
+      expect(summary).toMatchObject({ complete: true, count: items.length })
+      expect(summary.currencies).toEqual([...expected.values()].sort((a, b) => a.currency.localeCompare(b.currency)))
+    }
+    // Past the cap it says so instead of totalling part of the list.
+    const capped = await transactionsSummary(t.db, await callerScope(t.db, DEMO_CALLER), { from: '2026-11-01', to: '2026-11-20' }, 10)
+    expect(capped).toEqual({ complete: false, count: null, currencies: [], maxRows: 10 })
+    const unknown = await trpcError(api.transactions.summary({ accountId: 'acc_nope' }))
+    expect(unknown.code).toBe('NOT_FOUND')
   })
 
   it('rejects bad input with a 4xx that names the field', async () => {

@@ -1,9 +1,9 @@
-import type { CurrencyCode, TransactionsLargestInput, TransactionsListInput } from '@treasury/shared'
+import { SUMMARY_MAX_ROWS, type CurrencyCode, type TransactionsLargestInput, type TransactionsListInput, type TransactionsSummaryInput } from '@treasury/shared'
 import type { Db } from '../db/client.js'
 import type { EntityScope } from '../db/queries/scope.js'
 import { findAccountInScope } from '../db/queries/accounts.js'
 import { listFxRatesForRange } from '../db/queries/fx.js'
-import { listDayAmounts, listTransactions, listTransactionsById } from '../db/queries/transactions.js'
+import { listDayAmounts, listTransactions, listTransactionsById, summarizeTransactions } from '../db/queries/transactions.js'
 import { Converter } from './conversion.js'
 import { InvalidRequestError, NotFoundError } from './errors.js'
 
@@ -56,6 +56,26 @@ export async function listTransactionsPage(db: Db, scope: EntityScope, input: Tr
     items: page.map(transactionItem),
     nextCursor: rows.length > input.limit && last ? encodeCursor(last.booking_date, BigInt(last.id)) : null,
   }
+}
+
+/**
+ * The totals of a filtered list, per currency and never converted (the list shows each amount in
+ * its own currency): how many transactions, their inflow and outflow, how many still pending. At
+ * most {@link SUMMARY_MAX_ROWS} transactions are totalled, so one request never ties up the
+ * server: beyond that `complete` is false and the totals are left out.
+ *
+ * @example
+ * await transactionsSummary(db, scope, { from: '2026-10-01', to: '2026-10-31', q: 'COSCO' })
+ * // { complete: true, count: 12, currencies: [{ currency: 'CNY', count: 12, inflow: 0n, outflow: 1234500n, pending: 0 }] }
+ */
+export async function transactionsSummary(db: Db, scope: EntityScope, input: TransactionsSummaryInput, maxRows = SUMMARY_MAX_ROWS) {
+  if (input.accountId && !(await findAccountInScope(db, scope, input.accountId))) {
+    throw new NotFoundError(`unknown account "${input.accountId}"`)
+  }
+  const currencies = await summarizeTransactions(db, scope, input, maxRows)
+  const count = currencies.reduce((sum, c) => sum + c.count, 0)
+  if (count > maxRows) return { complete: false as const, count: null, currencies: [], maxRows }
+  return { complete: true as const, count, currencies, maxRows }
 }
 
 const magnitude = (v: bigint) => (v < 0n ? -v : v)

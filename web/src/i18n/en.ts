@@ -225,6 +225,12 @@ export default {
     none: 'No transactions match',
     forAccount: 'Account: {name}',
     clearAccount: 'All accounts',
+    summaryLoading: 'Totalling…',
+    summaryError: 'The totals could not be loaded.',
+    summaryCount: '{n} transaction | {n} transactions',
+    summaryPending: 'incl. {n} pending',
+    summaryNotConverted: 'Totals in each transaction’s own currency, not converted',
+    summaryTooMany: 'More than {max} transactions match: narrow the filters (e.g. a date range) to see their totals',
   },
   imports: {
     title: 'Statement import',

@@ -78,10 +78,14 @@ export function createTransactionFeed(pageSize = PAGE_SIZE) {
 
 export type TransactionFeed = ReturnType<typeof createTransactionFeed>
 
-/** Transactions: the main list, an account page's list, and the day's largest movements on the overview. */
+/**
+ * Transactions: the main list with its totals, an account page's list, and the day's largest
+ * movements on the overview.
+ */
 export const useTransactionsStore = defineStore('transactions', () => {
   const feed = createTransactionFeed()
+  const summary = createResource((query: TransactionQuery) => api().transactions.summary.query(query))
   const accountFeed = createTransactionFeed()
   const largest = createResource(fetchLargest)
-  return { feed, accountFeed, largest }
+  return { feed, summary, accountFeed, largest }
 })

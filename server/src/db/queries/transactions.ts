@@ -32,12 +32,9 @@ function likeContains(text: string): string {
   return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
 }
 
-/** A page of transactions newest first (booking date, then id), keyset-paginated. */
-export async function listTransactions(db: Db, scope: EntityScope, q: TransactionQuery) {
-  let query = db
-    .selectFrom('transactions as t')
-    .selectAll('t')
-    .where('t.account_id', 'in', scopedAccountIds(db, scope, { accountId: q.accountId }))
+/** Transactions of scoped accounts that pass the filters (everything of a query but its page). */
+function filteredTransactions(db: Db, scope: EntityScope, q: Omit<TransactionQuery, 'after' | 'limit'>) {
+  let query = db.selectFrom('transactions as t').where('t.account_id', 'in', scopedAccountIds(db, scope, { accountId: q.accountId }))
   if (q.accountId) query = query.where('t.account_id', '=', q.accountId)
   if (q.from) query = query.where('t.booking_date', '>=', q.from)
   if (q.to) query = query.where('t.booking_date', '<=', q.to)
@@ -55,6 +52,12 @@ export async function listTransactions(db: Db, scope: EntityScope, q: Transactio
       ),
     )
   }
+  return query
+}
+
+/** A page of transactions newest first (booking date, then id), keyset-paginated. */
+export async function listTransactions(db: Db, scope: EntityScope, q: TransactionQuery) {
+  let query = filteredTransactions(db, scope, q).selectAll('t')
   if (q.after) {
     const { bookingDate, id } = q.after
     query = query.where((eb) =>
@@ -62,6 +65,27 @@ export async function listTransactions(db: Db, scope: EntityScope, q: Transactio
     )
   }
   return query.orderBy('t.booking_date', 'desc').orderBy('t.id', 'desc').limit(q.limit).execute()
+}
+
+/**
+ * Count, inflow, outflow and pending count per currency of the filtered transactions, over at most
+ * `maxRows` of them: the look stops there, so `rows` > `maxRows` says the totals are incomplete.
+ */
+export async function summarizeTransactions(db: Db, scope: EntityScope, q: Omit<TransactionQuery, 'after' | 'limit'>, maxRows: number) {
+  const capped = filteredTransactions(db, scope, q).select(['t.amount', 't.currency', 't.status']).limit(maxRows + 1)
+  const rows = await db
+    .selectFrom(capped.as('f'))
+    .select([
+      'f.currency',
+      sql<bigint>`count(*)`.as('count'),
+      sql<bigint>`sum(case when f.amount > 0 then f.amount else 0 end)`.as('inflow'),
+      sql<bigint>`sum(case when f.amount < 0 then -f.amount else 0 end)`.as('outflow'),
+      sql<bigint>`sum(case when f.status = 'pending' then 1 else 0 end)`.as('pending'),
+    ])
+    .groupBy('f.currency')
+    .orderBy('f.currency')
+    .execute()
+  return rows.map((r) => ({ currency: r.currency, count: Number(r.count), inflow: BigInt(r.inflow), outflow: BigInt(r.outflow), pending: Number(r.pending) }))
 }
 
 /** Booked inflow and outflow per day and currency for scoped accounts. */
