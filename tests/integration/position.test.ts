@@ -2,6 +2,8 @@ import { convertMinor, parseRate, POSITION_GROUP_BY, type CurrencyCode } from '@
 import { seedDemo } from '@treasury/server/demo/index'
 import { callerScope, DEMO_CALLER } from '@treasury/server/services/scope'
 import { transactionsSummary } from '@treasury/server/services/transactions'
+import { DATE_ORDER_MIN_ACCOUNTS, listTransactionsQuery } from '@treasury/server/db/queries/transactions'
+import { CompiledQuery } from 'kysely'
 import { createCallerFactory } from '@treasury/server/trpc/init'
 import { appRouter } from '@treasury/server/trpc/_app'
 import { TRPCError } from '@trpc/server'
@@ -305,6 +307,35 @@ describeEachDatabase('cash position', (kind) => {
     expect(capped).toEqual({ complete: false, count: null, currencies: [], maxRows: 10 })
     const unknown = await trpcError(api.transactions.summary({ accountId: 'acc_nope' }))
     expect(unknown.code).toBe('NOT_FOUND')
+  })
+
+  it('pages the whole group newest first through the date index on SQLite, with the same rows as through the account index', async () => {
+    const scope = await callerScope(t.db, DEMO_CALLER)
+    const plan = async () => {
+      const compiled = (await listTransactionsQuery(t.db, scope, { limit: 501 })).compile()
+      const rows = await t.db.executeQuery<{ detail: string }>(CompiledQuery.raw(`explain query plan ${compiled.sql}`, [...compiled.parameters]))
+      return rows.rows.map((r) => r.detail).join(' | ')
+    }
+    const firstPages = async () => {
+      const out: string[] = []
+      let cursor: string | undefined
+      for (let i = 0; i < 3; i++) {
+        const page = await api.transactions.list({ limit: 500, cursor })
+        out.push(...page.items.map((item) => item.id))
+        cursor = page.nextCursor ?? undefined
+      }
+      return out
+    }
+    if (kind === 'sqlite') expect(await plan()).toMatch(/SCAN t USING INDEX transactions_date/)
+    const byDate = await firstPages()
+    const saved = { ...DATE_ORDER_MIN_ACCOUNTS }
+    DATE_ORDER_MIN_ACCOUNTS.least = Number.POSITIVE_INFINITY
+    try {
+      if (kind === 'sqlite') expect(await plan()).not.toMatch(/transactions_date/)
+      expect(await firstPages()).toEqual(byDate)
+    } finally {
+      Object.assign(DATE_ORDER_MIN_ACCOUNTS, saved)
+    }
   })
 
   it('rejects bad input with a 4xx that names the field', async () => {

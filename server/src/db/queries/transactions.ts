@@ -1,5 +1,5 @@
 import { sql } from 'kysely'
-import type { Db } from '../client.js'
+import { databaseKind, type Db } from '../client.js'
 import type { AccountFilter } from './accounts.js'
 import { pathInScope, type EntityScope } from './scope.js'
 
@@ -32,9 +32,17 @@ function likeContains(text: string): string {
   return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
 }
 
-/** Transactions of scoped accounts that pass the filters (everything of a query but its page). */
-function filteredTransactions(db: Db, scope: EntityScope, q: Omit<TransactionQuery, 'after' | 'limit'>) {
-  let query = db.selectFrom('transactions as t').where('t.account_id', 'in', scopedAccountIds(db, scope, { accountId: q.accountId }))
+/**
+ * Transactions of scoped accounts that pass the filters (everything of a query but its page).
+ * `byDate`: keep the scope's account test off the indexes (SQLite only), so that the query walks the
+ * group-wide date index instead of collecting and sorting every row of every scoped account.
+ */
+function filteredTransactions(db: Db, scope: EntityScope, q: Omit<TransactionQuery, 'after' | 'limit'>, byDate = false) {
+  const accounts = scopedAccountIds(db, scope, { accountId: q.accountId })
+  // `+column` is SQLite's way to say "no index for this term"; it changes no result.
+  let query = byDate
+    ? db.selectFrom('transactions as t').where(sql<string>`+${sql.ref('t.account_id')}`, 'in', accounts)
+    : db.selectFrom('transactions as t').where('t.account_id', 'in', accounts)
   if (q.accountId) query = query.where('t.account_id', '=', q.accountId)
   if (q.from) query = query.where('t.booking_date', '>=', q.from)
   if (q.to) query = query.where('t.booking_date', '<=', q.to)
@@ -55,16 +63,39 @@ function filteredTransactions(db: Db, scope: EntityScope, q: Omit<TransactionQue
   return query
 }
 
+/**
+ * From how many accounts in scope a page walks the date index (SQLite): newest first over a large
+ * scope, reading the group's rows in date order until a page is full beats sorting all of the
+ * scope's rows (5,000 accounts, 5.5 million rows: 12 ms against 2.5 s), while a few accounts'
+ * rows are found fastest through the per-account index. One twentieth of all accounts, at least 50.
+ */
+export const DATE_ORDER_MIN_ACCOUNTS = { share: 1 / 20, least: 50 }
+
+async function walksDateIndex(db: Db, scope: EntityScope, q: TransactionQuery): Promise<boolean> {
+  if (q.accountId || databaseKind(db) !== 'sqlite') return false
+  const [inScope, all] = await Promise.all([
+    db.selectFrom(scopedAccountIds(db, scope).as('s')).select((eb) => eb.fn.countAll<bigint>().as('n')).executeTakeFirstOrThrow(),
+    db.selectFrom('accounts').select((eb) => eb.fn.countAll<bigint>().as('n')).executeTakeFirstOrThrow(),
+  ])
+  const n = Number(inScope.n)
+  return n >= DATE_ORDER_MIN_ACCOUNTS.least && n >= Number(all.n) * DATE_ORDER_MIN_ACCOUNTS.share
+}
+
 /** A page of transactions newest first (booking date, then id), keyset-paginated. */
 export async function listTransactions(db: Db, scope: EntityScope, q: TransactionQuery) {
-  let query = filteredTransactions(db, scope, q).selectAll('t')
+  return (await listTransactionsQuery(db, scope, q)).execute()
+}
+
+/** The query of {@link listTransactions}, unexecuted (tests read its plan). */
+export async function listTransactionsQuery(db: Db, scope: EntityScope, q: TransactionQuery) {
+  let query = filteredTransactions(db, scope, q, await walksDateIndex(db, scope, q)).selectAll('t')
   if (q.after) {
     const { bookingDate, id } = q.after
     query = query.where((eb) =>
       eb.or([eb('t.booking_date', '<', bookingDate), eb.and([eb('t.booking_date', '=', bookingDate), eb('t.id', '<', id)])]),
     )
   }
-  return query.orderBy('t.booking_date', 'desc').orderBy('t.id', 'desc').limit(q.limit).execute()
+  return query.orderBy('t.booking_date', 'desc').orderBy('t.id', 'desc').limit(q.limit)
 }
 
 /**
