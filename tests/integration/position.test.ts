@@ -1,7 +1,7 @@
 import { convertMinor, parseRate, POSITION_GROUP_BY, type CurrencyCode } from '@treasury/shared'
 import { seedDemo } from '@treasury/server/demo/index'
 import { callerScope, DEMO_CALLER } from '@treasury/server/services/scope'
-import { transactionsSummary } from '@treasury/server/services/transactions'
+import { SCAN_LIMITS, transactionsSummary } from '@treasury/server/services/transactions'
 import { DATE_ORDER_MIN_ACCOUNTS, listTransactionsQuery } from '@treasury/server/db/queries/transactions'
 import { CompiledQuery } from 'kysely'
 import { createCallerFactory } from '@treasury/server/trpc/init'
@@ -335,6 +335,44 @@ describeEachDatabase('cash position', (kind) => {
       expect(await firstPages()).toEqual(byDate)
     } finally {
       Object.assign(DATE_ORDER_MIN_ACCOUNTS, saved)
+    }
+  })
+
+  it('a search no index narrows reads a budget of rows per request, and its pages together hold every match', async () => {
+    const word = (await api.transactions.list({ direction: 'out', limit: 50 })).items.find((i) => i.counterpartyName)!.counterpartyName!.slice(0, 4)
+    const search = async (filters: Parameters<Caller['transactions']['list']>[0]) => {
+      const ids: string[] = []
+      let cursor: string | undefined
+      let requests = 0
+      let short = 0
+      do {
+        const page = await api.transactions.list({ ...filters, cursor })
+        requests++
+        if (page.nextCursor && page.items.length < filters.limit!) short++
+        ids.push(...page.items.map((i) => i.id))
+        cursor = page.nextCursor ?? undefined
+      } while (cursor)
+      return { ids, requests, short }
+    }
+    const saved = { ...SCAN_LIMITS }
+    try {
+      SCAN_LIMITS.pageRows = Number.MAX_SAFE_INTEGER
+      const whole = await search({ q: word, limit: 200 })
+      expect(whole.ids.length).toBeGreaterThan(0)
+      SCAN_LIMITS.pageRows = 2_000
+      const budgeted = await search({ q: word, limit: 200 })
+      expect(budgeted.ids).toEqual(whole.ids)
+      // The budget ran out before pages were full, and the search went on from there.
+      expect(budgeted.short).toBeGreaterThan(0)
+      expect(budgeted.requests).toBeGreaterThan(whole.requests)
+
+      // Totals over more rows than their budget are refused for such filters, not read row by row.
+      SCAN_LIMITS.summaryRows = 1_000
+      expect(await api.transactions.summary({ q: word })).toMatchObject({ complete: false, count: null })
+      const oneDay = await api.transactions.summary({ q: word, from: END, to: END, direction: 'out' })
+      expect(oneDay.complete).toBe(true)
+    } finally {
+      Object.assign(SCAN_LIMITS, saved)
     }
   })
 

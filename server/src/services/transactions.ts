@@ -3,7 +3,7 @@ import type { Db } from '../db/client.js'
 import type { EntityScope } from '../db/queries/scope.js'
 import { findAccountInScope } from '../db/queries/accounts.js'
 import { listFxRatesForRange } from '../db/queries/fx.js'
-import { listDayAmounts, listTransactions, listTransactionsById, summarizeTransactions } from '../db/queries/transactions.js'
+import { filtersRows, listDayAmounts, listTransactions, listTransactionsById, scanBoundary, summarizeTransactions } from '../db/queries/transactions.js'
 import { Converter } from './conversion.js'
 import { InvalidRequestError, NotFoundError } from './errors.js'
 
@@ -41,37 +41,53 @@ export function decodeCursor(cursor: string): { bookingDate: string; id: bigint 
   return { bookingDate: match[1]!, id: BigInt(match[2]!) }
 }
 
+/**
+ * How many transactions one request may read for filters no index narrows (text, amounts,
+ * direction): SQLite answers one query at a time, so a search for a rare word over years of a large
+ * group must not hold every other request for seconds. A page then covers the next `pageRows` rows
+ * of the list and may hold fewer items than asked, or none, with a cursor to go on from there; the
+ * totals go through at most `summaryRows`. Tests lower them.
+ */
+export const SCAN_LIMITS = { pageRows: 100_000, summaryRows: SUMMARY_MAX_ROWS }
+
 export async function listTransactionsPage(db: Db, scope: EntityScope, input: TransactionsListInput) {
   if (input.accountId && !(await findAccountInScope(db, scope, input.accountId))) {
     throw new NotFoundError(`unknown account "${input.accountId}"`)
   }
-  const rows = await listTransactions(db, scope, {
-    ...input,
-    after: input.cursor ? decodeCursor(input.cursor) : undefined,
-    limit: input.limit + 1,
-  })
+  const after = input.cursor ? decodeCursor(input.cursor) : undefined
+  let boundary: Awaited<ReturnType<typeof scanBoundary>>
+  let rows: TransactionRow[] = []
+  // A tenth of the budget first: a common word or a direction fills a page from it at once.
+  for (const budget of filtersRows(input) ? [Math.ceil(SCAN_LIMITS.pageRows / 10), SCAN_LIMITS.pageRows] : [0]) {
+    boundary = budget > 0 ? await scanBoundary(db, scope, { ...input, after }, budget) : undefined
+    rows = await listTransactions(db, scope, { ...input, after, notOlderThan: boundary, limit: input.limit + 1 })
+    if (rows.length > input.limit || !boundary) break
+  }
   const page = rows.slice(0, input.limit)
   const last = page.at(-1)
-  return {
-    items: page.map(transactionItem),
-    nextCursor: rows.length > input.limit && last ? encodeCursor(last.booking_date, BigInt(last.id)) : null,
-  }
+  let nextCursor: string | null = null
+  if (rows.length > input.limit && last) nextCursor = encodeCursor(last.booking_date, BigInt(last.id))
+  // The scan budget ran out before the page was full: go on after the last row read.
+  else if (boundary) nextCursor = encodeCursor(boundary.bookingDate, boundary.id)
+  return { items: page.map(transactionItem), nextCursor }
 }
 
 /**
  * The totals of a filtered list, per currency and never converted (the list shows each amount in
  * its own currency): how many transactions, their inflow and outflow, how many still pending. At
- * most {@link SUMMARY_MAX_ROWS} transactions are totalled, so one request never ties up the
- * server: beyond that `complete` is false and the totals are left out.
+ * most `maxRows` transactions are gone through (see {@link SCAN_LIMITS}), so one request never
+ * ties up the server: beyond that `complete` is false and the totals are left out.
  *
  * @example
  * await transactionsSummary(db, scope, { from: '2026-10-01', to: '2026-10-31', q: 'COSCO' })
  * // { complete: true, count: 12, currencies: [{ currency: 'CNY', count: 12, inflow: 0n, outflow: 1234500n, pending: 0 }] }
  */
-export async function transactionsSummary(db: Db, scope: EntityScope, input: TransactionsSummaryInput, maxRows = SUMMARY_MAX_ROWS) {
+export async function transactionsSummary(db: Db, scope: EntityScope, input: TransactionsSummaryInput, maxRows = SCAN_LIMITS.summaryRows) {
   if (input.accountId && !(await findAccountInScope(db, scope, input.accountId))) {
     throw new NotFoundError(`unknown account "${input.accountId}"`)
   }
+  // Row-by-row filters over more rows than the budget: say so before reading them all.
+  if (filtersRows(input) && (await scanBoundary(db, scope, input, maxRows + 1))) return { complete: false as const, count: null, currencies: [], maxRows }
   const currencies = await summarizeTransactions(db, scope, input, maxRows)
   const count = currencies.reduce((sum, c) => sum + c.count, 0)
   if (count > maxRows) return { complete: false as const, count: null, currencies: [], maxRows }

@@ -230,7 +230,7 @@ export default {
     summaryCount: '{n} transaction | {n} transactions',
     summaryPending: 'incl. {n} pending',
     summaryNotConverted: 'Totals in each transaction’s own currency, not converted',
-    summaryTooMany: 'More than {max} transactions match: narrow the filters (e.g. a date range) to see their totals',
+    summaryTooMany: 'Too many transactions to total (over {max} to go through): narrow the filters, e.g. with a date range',
   },
   imports: {
     title: 'Statement import',

@@ -229,7 +229,7 @@ export default {
     summaryCount: '筛选结果 {n} 笔',
     summaryPending: '含 {n} 笔未入账',
     summaryNotConverted: '按各笔交易原币合计，未折算',
-    summaryTooMany: '符合条件的交易超过 {max} 笔：请缩小筛选范围（如选择日期区间）后查看合计',
+    summaryTooMany: '需合计的交易超过 {max} 笔：请缩小筛选范围（如选择日期区间）后查看合计',
   },
   imports: {
     title: '对账单导入',

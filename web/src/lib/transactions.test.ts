@@ -26,6 +26,9 @@ describe('wantsNextPage', () => {
     expect(wantsNextPage({ ...state, visibleEnd: 299 })).toBe(false)
     expect(wantsNextPage({ ...state, visibleEnd: 300 })).toBe(true)
   })
+  it('asks again while nothing is loaded yet but more may come (a search cut short by its budget)', () => {
+    expect(wantsNextPage({ ...state, visibleEnd: 0, loaded: 0 })).toBe(true)
+  })
   it('never while a page is loading, after the last page, or after an error (the retry asks)', () => {
     expect(wantsNextPage({ ...state, loading: true })).toBe(false)
     expect(wantsNextPage({ ...state, done: true })).toBe(false)

@@ -37,6 +37,21 @@ describe('transaction feed (keyset pages)', () => {
     expect(Object.isFrozen(feed.rows.value[0])).toBe(true)
   })
 
+  it('goes on after a page the server cut short (a search read its budget of rows and found nothing yet)', async () => {
+    const list = vi.fn(async (input: { cursor?: string }) =>
+      input.cursor ? { items: [transaction(1)], nextCursor: null } : { items: [], nextCursor: 'after-budget' },
+    )
+    setApiClient({ transactions: { list: { query: list } } } as unknown as ApiClient)
+    const feed = createTransactionFeed(500)
+    await feed.start({ q: 'rare' })
+    expect(feed.rows.value).toHaveLength(0)
+    expect(feed.done.value).toBe(false)
+    await feed.loadMore()
+    expect(list.mock.calls[1]![0]).toMatchObject({ q: 'rare', cursor: 'after-budget' })
+    expect(feed.rows.value).toHaveLength(1)
+    expect(feed.done.value).toBe(true)
+  })
+
   it('holds 100,000 rows', async () => {
     fakeApi(100_000)
     const feed = createTransactionFeed(500)

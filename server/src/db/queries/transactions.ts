@@ -13,7 +13,14 @@ export interface TransactionQuery {
   q?: string | undefined
   /** Keyset position: items strictly older than (bookingDate, id). */
   after?: { bookingDate: string; id: bigint } | undefined
+  /** Keyset position: items not older than (bookingDate, id) (the end of a budgeted scan). */
+  notOlderThan?: { bookingDate: string; id: bigint } | undefined
   limit: number
+}
+
+/** True when a query tests rows one by one (text, amount bounds, direction): no index narrows those. */
+export function filtersRows(q: Pick<TransactionQuery, 'q' | 'minAmount' | 'maxAmount' | 'direction'>): boolean {
+  return q.q !== undefined || q.minAmount !== undefined || q.maxAmount !== undefined || q.direction !== undefined
 }
 
 function scopedAccountIds(db: Db, scope: EntityScope, filter: AccountFilter = {}) {
@@ -95,7 +102,28 @@ export async function listTransactionsQuery(db: Db, scope: EntityScope, q: Trans
       eb.or([eb('t.booking_date', '<', bookingDate), eb.and([eb('t.booking_date', '=', bookingDate), eb('t.id', '<', id)])]),
     )
   }
+  if (q.notOlderThan) {
+    const { bookingDate, id } = q.notOlderThan
+    query = query.where((eb) =>
+      eb.or([eb('t.booking_date', '>', bookingDate), eb.and([eb('t.booking_date', '=', bookingDate), eb('t.id', '>=', id)])]),
+    )
+  }
   return query.orderBy('t.booking_date', 'desc').orderBy('t.id', 'desc').limit(q.limit)
+}
+
+/**
+ * The keyset position of the `rows`-th transaction of the list after `q.after` (newest first),
+ * counting every row the scope, account and dates admit, or undefined when fewer remain: where a
+ * scan for row-by-row filters may stop, so that one request reads at most `rows` rows.
+ */
+export async function scanBoundary(db: Db, scope: EntityScope, q: Omit<TransactionQuery, 'limit' | 'notOlderThan'>, rows: number) {
+  const unfiltered = { accountId: q.accountId, from: q.from, to: q.to, after: q.after, limit: 1 }
+  const row = await (await listTransactionsQuery(db, scope, unfiltered))
+    .clearSelect()
+    .select(['t.booking_date', 't.id'])
+    .offset(rows - 1)
+    .executeTakeFirst()
+  return row ? { bookingDate: row.booking_date, id: BigInt(row.id) } : undefined
 }
 
 /**
