@@ -221,6 +221,27 @@ describeEachDatabase('cash position', (kind) => {
     expect(error.message).toContain('limit')
   })
 
+  it("keeps the day's largest movements until the data changes, and sees a write at once", async () => {
+    const first = await api.transactions.largest({ currency: 'CNY', date: END, limit: 5 })
+    expect(await api.transactions.largest({ currency: 'CNY', date: END, limit: 5 })).toBe(first)
+    const top = first.items[0]!
+    const big = (top.amount < 0n ? -top.amount : top.amount) * 10n
+    const row = {
+      account_id: top.accountId, dedupe_key: 'test:largest-kept', booking_date: END, value_date: END, amount: big, currency: top.currency,
+      status: 'booked', bank_reference: null, end_to_end_id: null, counterparty_name: 'Kept Answer Test', counterparty_account: null,
+      counterparty_bank: null, purpose: null, bank_transaction_code: null, source: 'test', created_at: '2026-11-20T12:00:00.000Z',
+    }
+    const { id } = await t.db.insertInto('transactions').values(row).returning('id').executeTakeFirstOrThrow()
+    try {
+      const after = await api.transactions.largest({ currency: 'CNY', date: END, limit: 5 })
+      expect(after.count).toBe(first.count + 1)
+      expect(after.items[0]!.counterpartyName).toBe('Kept Answer Test')
+    } finally {
+      await t.db.deleteFrom('transactions').where('id', '=', id).execute()
+    }
+    expect((await api.transactions.largest({ currency: 'CNY', date: END, limit: 5 })).items.map((i) => i.id)).toEqual(first.items.map((i) => i.id))
+  })
+
   it('pages transactions newest first without gaps or repeats', async () => {
     const { items: accounts } = await api.accounts.list({ asOf: END })
     const accountId = accounts[0]!.id
