@@ -51,10 +51,18 @@ export function decodeCursor(cursor: string): { bookingDate: string; id: bigint 
  */
 export const SCAN_LIMITS = { pageRows: 100_000, summaryRows: SUMMARY_MAX_ROWS }
 
+/** A 404 for an account filter naming an account outside the scope (or none at all). */
+async function accountInScope(db: Db, scope: EntityScope, accountId: string | undefined): Promise<void> {
+  if (accountId && !(await findAccountInScope(db, scope, accountId))) throw new NotFoundError(`unknown account "${accountId}"`)
+}
+
+/**
+ * A page of the filtered list, newest first, with the cursor of the next one (null after the
+ * last). With filters no index narrows, a page reads at most {@link SCAN_LIMITS}`.pageRows` rows
+ * and may hold fewer items than asked, or none, before the end.
+ */
 export async function listTransactionsPage(db: Db, scope: EntityScope, input: TransactionsListInput) {
-  if (input.accountId && !(await findAccountInScope(db, scope, input.accountId))) {
-    throw new NotFoundError(`unknown account "${input.accountId}"`)
-  }
+  await accountInScope(db, scope, input.accountId)
   const after = input.cursor ? decodeCursor(input.cursor) : undefined
   let boundary: Awaited<ReturnType<typeof scanBoundary>>
   let rows: TransactionRow[] = []
@@ -84,9 +92,7 @@ export async function listTransactionsPage(db: Db, scope: EntityScope, input: Tr
  * // { complete: true, count: 12, currencies: [{ currency: 'CNY', count: 12, inflow: 0n, outflow: 1234500n, pending: 0 }] }
  */
 export async function transactionsSummary(db: Db, scope: EntityScope, input: TransactionsSummaryInput, maxRows = SCAN_LIMITS.summaryRows) {
-  if (input.accountId && !(await findAccountInScope(db, scope, input.accountId))) {
-    throw new NotFoundError(`unknown account "${input.accountId}"`)
-  }
+  await accountInScope(db, scope, input.accountId)
   // Row-by-row filters over more rows than the budget: say so before reading them all.
   if (filtersRows(input) && (await scanBoundary(db, scope, input, maxRows + 1))) return { complete: false as const, count: null, currencies: [], maxRows }
   const currencies = await summarizeTransactions(db, scope, input, maxRows)
