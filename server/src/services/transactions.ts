@@ -3,7 +3,7 @@ import type { Db } from '../db/client.js'
 import type { EntityScope } from '../db/queries/scope.js'
 import { findAccountInScope } from '../db/queries/accounts.js'
 import { listFxRatesForRange } from '../db/queries/fx.js'
-import { filtersRows, listDayAmounts, listTransactions, listTransactionsById, scanBoundary, summarizeTransactions } from '../db/queries/transactions.js'
+import { filtersRows, listDayAmounts, listTransactions, listTransactionsById, pagesByDate, scanBoundary, summarizeTransactions } from '../db/queries/transactions.js'
 import { keptWhileUnchanged, scopeKey } from './balance-snapshot.js'
 import { Converter } from './conversion.js'
 import { InvalidRequestError, NotFoundError } from './errors.js'
@@ -64,12 +64,13 @@ async function accountInScope(db: Db, scope: EntityScope, accountId: string | un
 export async function listTransactionsPage(db: Db, scope: EntityScope, input: TransactionsListInput) {
   await accountInScope(db, scope, input.accountId)
   const after = input.cursor ? decodeCursor(input.cursor) : undefined
+  const byDate = await pagesByDate(db, scope, input.accountId)
   let boundary: Awaited<ReturnType<typeof scanBoundary>>
   let rows: TransactionRow[] = []
   // A tenth of the budget first: a common word or a direction fills a page from it at once.
   for (const budget of filtersRows(input) ? [Math.ceil(SCAN_LIMITS.pageRows / 10), SCAN_LIMITS.pageRows] : [0]) {
-    boundary = budget > 0 ? await scanBoundary(db, scope, { ...input, after }, budget) : undefined
-    rows = await listTransactions(db, scope, { ...input, after, notOlderThan: boundary, limit: input.limit + 1 })
+    boundary = budget > 0 ? await scanBoundary(db, scope, { ...input, after }, budget, byDate) : undefined
+    rows = await listTransactions(db, scope, { ...input, after, notOlderThan: boundary, limit: input.limit + 1 }, byDate)
     if (rows.length > input.limit || !boundary) break
   }
   const page = rows.slice(0, input.limit)

@@ -78,8 +78,9 @@ function filteredTransactions(db: Db, scope: EntityScope, q: Omit<TransactionQue
  */
 export const DATE_ORDER_MIN_ACCOUNTS = { share: 1 / 20, least: 50 }
 
-async function walksDateIndex(db: Db, scope: EntityScope, q: TransactionQuery): Promise<boolean> {
-  if (q.accountId || databaseKind(db) !== 'sqlite') return false
+/** Whether pages of this scope (and account filter) walk the date index: see {@link DATE_ORDER_MIN_ACCOUNTS}. */
+export async function pagesByDate(db: Db, scope: EntityScope, accountId: string | undefined): Promise<boolean> {
+  if (accountId || databaseKind(db) !== 'sqlite') return false
   const [inScope, all] = await Promise.all([
     db.selectFrom(scopedAccountIds(db, scope).as('s')).select((eb) => eb.fn.countAll<bigint>().as('n')).executeTakeFirstOrThrow(),
     db.selectFrom('accounts').select((eb) => eb.fn.countAll<bigint>().as('n')).executeTakeFirstOrThrow(),
@@ -89,13 +90,16 @@ async function walksDateIndex(db: Db, scope: EntityScope, q: TransactionQuery): 
 }
 
 /** A page of transactions newest first (booking date, then id), keyset-paginated. */
-export async function listTransactions(db: Db, scope: EntityScope, q: TransactionQuery) {
-  return (await listTransactionsQuery(db, scope, q)).execute()
+export async function listTransactions(db: Db, scope: EntityScope, q: TransactionQuery, byDate?: boolean) {
+  return (await listTransactionsQuery(db, scope, q, byDate)).execute()
 }
 
-/** The query of {@link listTransactions}, unexecuted (tests read its plan). */
-export async function listTransactionsQuery(db: Db, scope: EntityScope, q: TransactionQuery) {
-  let query = filteredTransactions(db, scope, q, await walksDateIndex(db, scope, q)).selectAll('t')
+/**
+ * The query of {@link listTransactions}, unexecuted (tests read its plan). `byDate`: the answer of
+ * {@link pagesByDate}, when the caller already has it.
+ */
+export async function listTransactionsQuery(db: Db, scope: EntityScope, q: TransactionQuery, byDate?: boolean) {
+  let query = filteredTransactions(db, scope, q, byDate ?? (await pagesByDate(db, scope, q.accountId))).selectAll('t')
   if (q.after) {
     const { bookingDate, id } = q.after
     query = query.where((eb) =>
@@ -116,9 +120,9 @@ export async function listTransactionsQuery(db: Db, scope: EntityScope, q: Trans
  * counting every row the scope, account and dates admit, or undefined when fewer remain: where a
  * scan for row-by-row filters may stop, so that one request reads at most `rows` rows.
  */
-export async function scanBoundary(db: Db, scope: EntityScope, q: Omit<TransactionQuery, 'limit' | 'notOlderThan'>, rows: number) {
+export async function scanBoundary(db: Db, scope: EntityScope, q: Omit<TransactionQuery, 'limit' | 'notOlderThan'>, rows: number, byDate?: boolean) {
   const unfiltered = { accountId: q.accountId, from: q.from, to: q.to, after: q.after, limit: 1 }
-  const row = await (await listTransactionsQuery(db, scope, unfiltered))
+  const row = await (await listTransactionsQuery(db, scope, unfiltered, byDate))
     .clearSelect()
     .select(['t.booking_date', 't.id'])
     .offset(rows - 1)
