@@ -36,6 +36,8 @@ export function chromiumAvailable(): boolean {
 
 export interface Browser {
   context: BrowserContext
+  /** The browser's user-data-dir (its command line names it, which finds its processes). */
+  profile: string
   close(): Promise<void>
 }
 
@@ -54,6 +56,7 @@ export async function launchBrowser(
   })
   return {
     context,
+    profile,
     async close() {
       await context.close()
       if (!options.profile) rmSync(profile, { recursive: true, force: true })
