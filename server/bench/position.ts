@@ -2,8 +2,12 @@ import { existsSync } from 'node:fs'
 import { cpus, loadavg } from 'node:os'
 import path from 'node:path'
 import { POSITION_GROUP_BY } from '@treasury/shared'
-import { createDb, migrateToLatest, refreshStatistics } from '../src/db/client.js'
-import { bookedBalancesOf, listAccountDirectory } from '../src/db/queries/accounts.js'
+import { addDays } from '@treasury/shared/calendar'
+import { createDb, migrateToLatest, refreshStatistics, type Db } from '../src/db/client.js'
+import { bookedBalancesOf, listAccountDirectory, listDailyClosings } from '../src/db/queries/accounts.js'
+import { ACCOUNTS_PER_READ } from '../src/db/queries/chunks.js'
+import type { EntityScope } from '../src/db/queries/scope.js'
+import { listDailyFlows } from '../src/db/queries/transactions.js'
 import { isDatabaseEmpty } from '../src/db/queries/meta.js'
 import { seedDemo } from '../src/demo/index.js'
 import { callerScope, DEMO_CALLER } from '../src/services/scope.js'
@@ -82,8 +86,64 @@ export async function benchPosition(args: string[]): Promise<void> {
     `worst p95 with data unchanged ${worst.toFixed(1)} ms (target ≤ 50 ms); after a write p95 ${percentile(cold, 95).toFixed(1)} ms (target ≤ 50 ms) — ` +
       `${(percentile(cold, 50) / percentile(bare, 50)).toFixed(2)}× the bare query's p50, ${(percentile(cold, 95) / percentile(bare, 95)).toFixed(2)}× its p95`,
   )
+  await benchTrend(db, (from, to) => caller.position.trend({ currency: 'CNY', from, to }), scope, endDate, write, Number(args.find((a) => a.startsWith('--trend-runs='))?.slice(13) ?? 3))
   console.log(`load average ${loadAtStart} at the start, ${loadavg().map((l) => l.toFixed(2)).join(' ')} at the end (${cpus().length} cores)`)
   await db.destroy()
+}
+
+/**
+ * The 90-day trend after a write (no target): its time, and the longest the event loop stood still
+ * meanwhile — what every other request of the server waited at most. Beside it, alternately, its two
+ * big reads (daily closings, daily flows) in one query each, and as the trend reads them (a few
+ * hundred accounts a query, `db/queries/chunks.ts`).
+ */
+async function benchTrend(
+  db: Db,
+  trend: (from: string, to: string) => Promise<unknown>,
+  scope: EntityScope,
+  endDate: string,
+  write: () => Promise<unknown>,
+  runs: number,
+): Promise<void> {
+  const from = addDays(endDate, -89)
+  const reads = (accountsPerRead: number) => () =>
+    Promise.all([listDailyClosings(db, scope, from, endDate, {}, undefined, { accountsPerRead }), listDailyFlows(db, scope, from, endDate, {}, { accountsPerRead })])
+  const kinds = {
+    'position.trend, first request after a write': async () => {
+      await write()
+      return trend(from, endDate)
+    },
+    'its reads, one query each': reads(Number.MAX_SAFE_INTEGER),
+    [`its reads, ${ACCOUNTS_PER_READ} accounts a query`]: reads(ACCOUNTS_PER_READ),
+  }
+  const results = Object.fromEntries(Object.keys(kinds).map((k) => [k, { ms: [] as number[], stallMs: [] as number[] }]))
+  for (let i = 0; i < runs + 1; i++) {
+    for (const [name, fn] of Object.entries(kinds)) {
+      const run = await withLongestStall(fn)
+      // The first round warms SQLite's page cache.
+      if (i > 0) results[name]!.ms.push(run.ms), results[name]!.stallMs.push(run.stallMs)
+    }
+  }
+  const median = (v: number[]) => percentile([...v].sort((a, b) => a - b), 50)
+  for (const [name, r] of Object.entries(results)) {
+    console.log(`${name} (${from}..${endDate}): median ${median(r.ms).toFixed(0)} ms; longest event-loop stall median ${median(r.stallMs).toFixed(0)} ms, max ${Math.max(...r.stallMs).toFixed(0)} ms (n=${runs})`)
+  }
+}
+
+/** Runs `fn` and returns its time and the longest stretch in which the event loop ran nothing else (ms). */
+async function withLongestStall(fn: () => Promise<unknown>): Promise<{ ms: number; stallMs: number }> {
+  let longest = 0
+  let last = performance.now()
+  const timer = setInterval(() => {
+    const now = performance.now()
+    longest = Math.max(longest, now - last)
+    last = now
+  }, 5)
+  const started = performance.now()
+  await fn()
+  const ended = performance.now()
+  clearInterval(timer)
+  return { ms: ended - started, stallMs: Math.max(longest, ended - last) }
 }
 
 /** Like `measure`, for several functions run in turn (3 unmeasured rounds first): one sorted sample list each. */

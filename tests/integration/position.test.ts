@@ -2,7 +2,8 @@ import { convertMinor, parseRate, POSITION_GROUP_BY, type CurrencyCode } from '@
 import { seedDemo } from '@treasury/server/demo/index'
 import { callerScope, DEMO_CALLER } from '@treasury/server/services/scope'
 import { SCAN_LIMITS, transactionsSummary } from '@treasury/server/services/transactions'
-import { DATE_ORDER_MIN_ACCOUNTS, listTransactionsQuery } from '@treasury/server/db/queries/transactions'
+import { DATE_ORDER_MIN_ACCOUNTS, listDailyFlows, listTransactionsQuery } from '@treasury/server/db/queries/transactions'
+import { listDailyClosings } from '@treasury/server/db/queries/accounts'
 import { CompiledQuery } from 'kysely'
 import { createCallerFactory } from '@treasury/server/trpc/init'
 import { appRouter } from '@treasury/server/trpc/_app'
@@ -190,6 +191,35 @@ describeEachDatabase('cash position', (kind) => {
       expect(groupSummary.rows.length).toBeGreaterThan(1)
       expect(groupTrend.points.at(-1)!.closing, currency).toBe(groupSummary.total)
     }
+  })
+
+  it('reads the daily closings and flows in parts of a few accounts with the same result as in one', async () => {
+    const scope = await callerScope(t.db, DEMO_CALLER)
+    const from = '2026-10-20'
+    const oneRead = { accountsPerRead: 100_000 }
+    const smallParts = { accountsPerRead: 7 }
+    const [closings, closingsInParts] = await Promise.all([
+      listDailyClosings(t.db, scope, from, END, {}, END, oneRead),
+      listDailyClosings(t.db, scope, from, END, {}, END, smallParts),
+    ])
+    expect(closings.length).toBeGreaterThan(2 * smallParts.accountsPerRead)
+    const byAccount = (lists: typeof closings) => new Map(lists.map((points) => [points[0]!.accountId, points]))
+    // One list an account (never split between parts), its days in order, carried-in closing first.
+    for (const lists of [closings, closingsInParts]) {
+      expect(byAccount(lists).size).toBe(lists.length)
+      for (const points of lists) {
+        expect(new Set(points.map((p) => p.accountId)).size).toBe(1)
+        expect(points.map((p) => p.date)).toEqual(points.map((p) => p.date).sort())
+        // A day's closing wins over its interim: one point a day.
+        expect(new Set(points.map((p) => p.date)).size).toBe(points.length)
+        expect(points.filter((p) => p.date < from).length).toBeLessThanOrEqual(1)
+      }
+    }
+    expect(byAccount(closingsInParts)).toEqual(byAccount(closings))
+    const [flows, flowsInParts] = await Promise.all([listDailyFlows(t.db, scope, from, END, {}, oneRead), listDailyFlows(t.db, scope, from, END, {}, smallParts)])
+    const sorted = (rows: typeof flows) => [...rows].sort((a, b) => `${a.date}${a.currency}`.localeCompare(`${b.date}${b.currency}`))
+    expect(flows.length).toBeGreaterThan(0)
+    expect(sorted(flowsInParts)).toEqual(sorted(flows))
   })
 
   it("ranks the day's largest movements by their size in the reporting currency, at the day's rates", async () => {

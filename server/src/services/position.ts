@@ -1,6 +1,7 @@
 import type { CurrencyCode, PositionSummaryInput, PositionTrendInput } from '@treasury/shared'
 import type { Db } from '../db/client.js'
 import { listDailyClosings, type BookedPoint, type DirectoryAccount } from '../db/queries/accounts.js'
+import { otherRequestsTurn } from '../db/queries/chunks.js'
 import { listAccountConnections } from '../db/queries/connectors.js'
 import { listFxRatesForRange } from '../db/queries/fx.js'
 import type { EntityScope } from '../db/queries/scope.js'
@@ -368,6 +369,9 @@ export function positionTrend(db: Db, scope: EntityScope, input: PositionTrendIn
   return keptWhileUnchanged(db, key, () => computeTrend(db, scope, input))
 }
 
+/** Accounts the trend converts between two turns of the event loop (see computeTrend). */
+const TREND_ACCOUNTS_PER_TURN = 500
+
 async function computeTrend(db: Db, scope: EntityScope, input: PositionTrendInput) {
   const filter = { bankId: input.bankId }
   const today = todayIn()
@@ -378,7 +382,7 @@ async function computeTrend(db: Db, scope: EntityScope, input: PositionTrendInpu
   ])
   const days = eachDay(input.from, input.to)
   const dayIndex = new Map(days.map((d, i) => [d, i]))
-  const interimToday = closings.some((c) => c.interim)
+  const interimToday = closings.some((points) => points.some((c) => c.interim))
   const table = new FxTable(rates)
   const converters = days.map((date) => new Converter(table, input.currency, date))
   // Per day: each account's closing (carried forward over days its bank did not report) converted
@@ -387,8 +391,11 @@ async function computeTrend(db: Db, scope: EntityScope, input: PositionTrendInpu
   // in that day's converter.
   const closingOf = new Array<bigint>(days.length).fill(0n)
   const conversionsByCurrency = new Map<string, ((amount: bigint) => bigint | null)[]>()
-  for (let i = 0; i < closings.length; ) {
-    const { accountId, currency } = closings[i]!
+  for (const [n, points] of closings.entries()) {
+    // Other requests get a turn every few hundred accounts, as between the reads above (on a
+    // 5,000-account group this loop is ~0.25 s).
+    if (n > 0 && n % TREND_ACCOUNTS_PER_TURN === 0) await otherRequestsTurn()
+    const currency = points[0]!.currency
     const conversions = conversionsByCurrency.get(currency) ?? converters.map((converter) => converter.conversionOf(currency as CurrencyCode))
     conversionsByCurrency.set(currency, conversions)
     const add = (day: number, amount: bigint) => {
@@ -397,8 +404,7 @@ async function computeTrend(db: Db, scope: EntityScope, input: PositionTrendInpu
     }
     let current: bigint | null = null
     let dayCursor = 0
-    for (; i < closings.length && closings[i]!.accountId === accountId; i++) {
-      const row = closings[i]!
+    for (const row of points) {
       const index = row.date < input.from ? -1 : dayIndex.get(row.date)!
       for (; dayCursor < index; dayCursor++) if (current !== null) add(dayCursor, current)
       current = row.amount

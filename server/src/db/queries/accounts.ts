@@ -1,6 +1,7 @@
 import { sql, type SelectQueryBuilder } from 'kysely'
 import { databaseKind, type Db } from '../client.js'
 import type { AccountsTable, EntitiesTable } from '../database.js'
+import { ACCOUNTS_PER_READ, readByAccounts } from './chunks.js'
 import { pathInScope, type EntityScope } from './scope.js'
 
 export interface AccountFilter {
@@ -432,10 +433,19 @@ function newer(closing: BalancePoint | null, interim: BalancePoint | null): Bala
   return interim.date > closing.date ? interim : closing
 }
 
+export interface DailyClosing {
+  accountId: string
+  currency: string
+  date: string
+  amount: bigint
+  interim: boolean
+}
+
 /**
  * Daily closing balances (CLBD) of scoped accounts for a range, plus the last one before it (to
- * carry forward). With `interimOn` (today, whose closing comes only tonight), an account's interim
- * booked balance (ITBD) of that day stands in for its closing, marked `interim`.
+ * carry forward): one list of points per account, in date order. With `interimOn` (today, whose
+ * closing comes only tonight), an account's interim booked balance (ITBD) of that day stands in for
+ * its closing, marked `interim`. Read a few hundred accounts a query (`readByAccounts`).
  */
 export async function listDailyClosings(
   db: Db,
@@ -444,57 +454,71 @@ export async function listDailyClosings(
   to: string,
   filter: AccountFilter = {},
   interimOn?: string,
-): Promise<{ accountId: string; currency: string; date: string; amount: bigint; interim: boolean }[]> {
-  let accounts = db
+  { accountsPerRead = ACCOUNTS_PER_READ }: { accountsPerRead?: number } = {},
+): Promise<DailyClosing[][]> {
+  let scoped = db
     .selectFrom('accounts as a')
     .innerJoin('entities as e', 'e.id', 'a.entity_id')
-    .select(['a.id', 'a.currency'])
     .where(pathInScope('e.path', scope))
     .where('a.status', '<>', 'closed')
-  if (filter.bankId) accounts = accounts.where('a.bank_id', '=', filter.bankId)
-  // Two index range reads instead of one OR (which would defeat the (account_id, type, date) key).
-  const inRangeQuery = db
-    .selectFrom(accounts.as('s'))
-    .innerJoin('balances as b', (j) => j.onRef('b.account_id', '=', 's.id').on('b.type', '=', 'CLBD').on('b.date', '>=', from).on('b.date', '<=', to))
-  const [inRange, carriedIn] = await Promise.all([
-    (async () =>
-      (await readPacked(db, inRangeQuery, sql`s.id || char(31) || s.currency || char(31) || b.date || char(31) || b.amount`, 4, (p, k) => ({
-        id: p[k]!,
-        currency: p[k + 1]!,
-        date: p[k + 2]!,
-        amount: BigInt(p[k + 3]!),
-      }))) ?? (await inRangeQuery.select(['s.id', 's.currency', 'b.date', 'b.amount']).execute()))(),
-    db
-      .selectFrom(
-        accounts
-          .select((eb) =>
-            eb
-              .selectFrom('balances as p')
-              .select((p) => p.fn.max('p.date').as('d'))
-              .whereRef('p.account_id', '=', 'a.id')
-              .where('p.type', '=', 'CLBD')
-              .where('p.date', '<', from)
-              .as('prev_date'),
-          )
-          .as('s'),
-      )
-      .innerJoin('balances as b', (j) => j.onRef('b.account_id', '=', 's.id').on('b.type', '=', 'CLBD').onRef('b.date', '=', 's.prev_date'))
-      .select(['s.id', 's.currency', 'b.date', 'b.amount'])
-      .execute(),
-  ])
-  const interims =
-    interimOn === undefined || interimOn < from || interimOn > to
-      ? []
-      : await db
-          .selectFrom(accounts.as('s'))
-          .innerJoin('balances as b', (j) => j.onRef('b.account_id', '=', 's.id').on('b.type', '=', 'ITBD').on('b.date', '=', interimOn))
-          .select(['s.id', 's.currency', 'b.date', 'b.amount'])
-          .execute()
-  // A closing of the day, where there is one, wins over its interim.
-  const closed = new Set(inRange.filter((r) => r.date === interimOn).map((r) => r.id))
-  const point = (interim: boolean) => (r: (typeof inRange)[number]) => ({ accountId: r.id, currency: r.currency, date: r.date, amount: r.amount, interim })
-  return [...carriedIn.map(point(false)), ...inRange.map(point(false)), ...interims.filter((r) => !closed.has(r.id)).map(point(true))]
-    .sort((x, y) => (x.accountId === y.accountId ? (x.date < y.date ? -1 : x.date > y.date ? 1 : 0) : x.accountId < y.accountId ? -1 : 1))
+  if (filter.bankId) scoped = scoped.where('a.bank_id', '=', filter.bankId)
+  const ids = (await scoped.select('a.id').execute()).map((a) => a.id)
+  return readByAccounts(ids, async (part) => {
+    const accounts = db.selectFrom('accounts as a').select(['a.id', 'a.currency']).where('a.id', 'in', part)
+    // Two index range reads instead of one OR (which would defeat the (account_id, type, date) key).
+    const inRangeQuery = db
+      .selectFrom(accounts.as('s'))
+      .innerJoin('balances as b', (j) => j.onRef('b.account_id', '=', 's.id').on('b.type', '=', 'CLBD').on('b.date', '>=', from).on('b.date', '<=', to))
+    const [inRange, carriedIn] = await Promise.all([
+      (async () =>
+        (await readPacked(db, inRangeQuery, sql`s.id || char(31) || s.currency || char(31) || b.date || char(31) || b.amount`, 4, (p, k) => ({
+          id: p[k]!,
+          currency: p[k + 1]!,
+          date: p[k + 2]!,
+          amount: BigInt(p[k + 3]!),
+        }))) ?? (await inRangeQuery.select(['s.id', 's.currency', 'b.date', 'b.amount']).execute()))(),
+      db
+        .selectFrom(
+          accounts
+            .select((eb) =>
+              eb
+                .selectFrom('balances as p')
+                .select((p) => p.fn.max('p.date').as('d'))
+                .whereRef('p.account_id', '=', 'a.id')
+                .where('p.type', '=', 'CLBD')
+                .where('p.date', '<', from)
+                .as('prev_date'),
+            )
+            .as('s'),
+        )
+        .innerJoin('balances as b', (j) => j.onRef('b.account_id', '=', 's.id').on('b.type', '=', 'CLBD').onRef('b.date', '=', 's.prev_date'))
+        .select(['s.id', 's.currency', 'b.date', 'b.amount'])
+        .execute(),
+    ])
+    const interims =
+      interimOn === undefined || interimOn < from || interimOn > to
+        ? []
+        : await db
+            .selectFrom(accounts.as('s'))
+            .innerJoin('balances as b', (j) => j.onRef('b.account_id', '=', 's.id').on('b.type', '=', 'ITBD').on('b.date', '=', interimOn))
+            .select(['s.id', 's.currency', 'b.date', 'b.amount'])
+            .execute()
+    // Each account's points together and in date order. A closing of the day, where there is one,
+    // wins over its interim. (Sorting the ~460,000 points of a large group as one list took ~0.6 s.)
+    const byAccount = new Map<string, DailyClosing[]>()
+    const point = (interim: boolean) => (r: (typeof inRange)[number]) => {
+      let points = byAccount.get(r.id)
+      if (!points) byAccount.set(r.id, (points = []))
+      points.push({ accountId: r.id, currency: r.currency, date: r.date, amount: r.amount, interim })
+    }
+    carriedIn.forEach(point(false))
+    inRange.forEach(point(false))
+    const closed = new Set(inRange.filter((r) => r.date === interimOn).map((r) => r.id))
+    interims.filter((r) => !closed.has(r.id)).forEach(point(true))
+    const lists = [...byAccount.values()]
+    for (const points of lists) if (points.some((p, k) => k > 0 && points[k - 1]!.date > p.date)) points.sort((x, y) => (x.date < y.date ? -1 : 1))
+    return lists
+  }, accountsPerRead)
 }
 
 /** An account if it exists inside the scope (otherwise undefined, whether missing or out of scope). */

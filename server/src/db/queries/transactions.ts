@@ -1,6 +1,7 @@
 import { sql } from 'kysely'
 import { databaseKind, type Db } from '../client.js'
 import type { AccountFilter } from './accounts.js'
+import { ACCOUNTS_PER_READ, readByAccounts } from './chunks.js'
 import { pathInScope, type EntityScope } from './scope.js'
 
 export interface TransactionQuery {
@@ -152,22 +153,43 @@ export async function summarizeTransactions(db: Db, scope: EntityScope, q: Omit<
 }
 
 /** Booked inflow and outflow per day and currency for scoped accounts. */
-export async function listDailyFlows(db: Db, scope: EntityScope, from: string, to: string, filter: AccountFilter = {}) {
-  const rows = await db
-    .selectFrom('transactions as t')
-    .select([
-      't.booking_date as date',
-      't.currency',
-      sql<bigint>`sum(case when t.amount > 0 then t.amount else 0 end)`.as('inflow'),
-      sql<bigint>`sum(case when t.amount < 0 then -t.amount else 0 end)`.as('outflow'),
-    ])
-    .where('t.account_id', 'in', scopedAccountIds(db, scope, filter))
-    .where('t.status', '=', 'booked')
-    .where('t.booking_date', '>=', from)
-    .where('t.booking_date', '<=', to)
-    .groupBy(['t.booking_date', 't.currency'])
-    .execute()
-  return rows.map((r) => ({ date: r.date, currency: r.currency, inflow: BigInt(r.inflow), outflow: BigInt(r.outflow) }))
+export async function listDailyFlows(
+  db: Db,
+  scope: EntityScope,
+  from: string,
+  to: string,
+  filter: AccountFilter = {},
+  { accountsPerRead = ACCOUNTS_PER_READ }: { accountsPerRead?: number } = {},
+) {
+  const ids = (await scopedAccountIds(db, scope, filter).execute()).map((a) => a.id)
+  // A few hundred accounts a query (`readByAccounts`): on a large group the range is over a million rows.
+  const parts = await readByAccounts(ids, (part) =>
+    db
+      .selectFrom('transactions as t')
+      .select([
+        't.booking_date as date',
+        't.currency',
+        sql<bigint>`sum(case when t.amount > 0 then t.amount else 0 end)`.as('inflow'),
+        sql<bigint>`sum(case when t.amount < 0 then -t.amount else 0 end)`.as('outflow'),
+      ])
+      .where('t.account_id', 'in', part)
+      .where('t.status', '=', 'booked')
+      .where('t.booking_date', '>=', from)
+      .where('t.booking_date', '<=', to)
+      .groupBy(['t.booking_date', 't.currency'])
+      .execute(),
+    accountsPerRead,
+  )
+  // The parts' sums of a day and currency added up.
+  const flows = new Map<string, { date: string; currency: string; inflow: bigint; outflow: bigint }>()
+  for (const r of parts) {
+    const key = `${r.date}|${r.currency}`
+    const flow = flows.get(key) ?? { date: r.date, currency: r.currency, inflow: 0n, outflow: 0n }
+    flow.inflow += BigInt(r.inflow)
+    flow.outflow += BigInt(r.outflow)
+    flows.set(key, flow)
+  }
+  return [...flows.values()]
 }
 
 /** Id, amount and currency of every transaction of scoped accounts booked on a day (to rank them by size). */
