@@ -396,10 +396,21 @@ describeEachDatabase('cash position', (kind) => {
       let cursor: string | undefined
       let requests = 0
       let short = 0
+      const searchedBackTo: string[] = []
       do {
         const page = await api.transactions.list({ ...filters, cursor })
         requests++
-        if (page.nextCursor && page.items.length < filters.limit!) short++
+        if (page.nextCursor && page.items.length < filters.limit!) {
+          short++
+          expect(page.searchedBackTo).not.toBeNull()
+        }
+        if (!page.nextCursor) expect(page.searchedBackTo).toBeNull()
+        if (page.searchedBackTo !== null) {
+          // How far back a page cut short has looked: not after its own items, and ever further back.
+          for (const item of page.items) expect(item.bookingDate >= page.searchedBackTo).toBe(true)
+          expect(page.searchedBackTo <= (searchedBackTo.at(-1) ?? END)).toBe(true)
+          searchedBackTo.push(page.searchedBackTo)
+        }
         ids.push(...page.items.map((i) => i.id))
         cursor = page.nextCursor ?? undefined
       } while (cursor)

@@ -59,7 +59,8 @@ async function accountInScope(db: Db, scope: EntityScope, accountId: string | un
 /**
  * A page of the filtered list, newest first, with the cursor of the next one (null after the
  * last). With filters no index narrows, a page reads at most {@link SCAN_LIMITS}`.pageRows` rows
- * and may hold fewer items than asked, or none, before the end.
+ * and may hold fewer items than asked, or none, before the end; `searchedBackTo` then gives the
+ * booking date down to which the list has been looked through (otherwise null).
  */
 export async function listTransactionsPage(db: Db, scope: EntityScope, input: TransactionsListInput) {
   await accountInScope(db, scope, input.accountId)
@@ -76,10 +77,15 @@ export async function listTransactionsPage(db: Db, scope: EntityScope, input: Tr
   const page = rows.slice(0, input.limit)
   const last = page.at(-1)
   let nextCursor: string | null = null
+  let searchedBackTo: string | null = null
   if (rows.length > input.limit && last) nextCursor = encodeCursor(last.booking_date, BigInt(last.id))
-  // The scan budget ran out before the page was full: go on after the last row read.
-  else if (boundary) nextCursor = encodeCursor(boundary.bookingDate, boundary.id)
-  return { items: page.map(transactionItem), nextCursor }
+  else if (boundary) {
+    // The scan budget ran out before the page was full: go on after the last row read, and say how
+    // far back the list has been looked through (a rare word may take many such pages).
+    nextCursor = encodeCursor(boundary.bookingDate, boundary.id)
+    searchedBackTo = boundary.bookingDate
+  }
+  return { items: page.map(transactionItem), nextCursor, searchedBackTo }
 }
 
 /**

@@ -211,6 +211,7 @@ export default {
     loaded: '{n} loaded',
     loadedAll: '{n} in all (everything loaded)',
     loadingMore: 'Loading more…',
+    searchedBackTo: 'Still searching: looked through everything back to {date} (narrow the dates to search faster)',
     bookingDate: 'Booked',
     valueDate: 'Value date',
     account: 'Account',

@@ -210,6 +210,7 @@ export default {
     loaded: '已加载 {n} 笔',
     loadedAll: '共 {n} 笔（已全部加载）',
     loadingMore: '正在加载更多…',
+    searchedBackTo: '仍在查找：已查至 {date}（缩小日期范围可更快）',
     bookingDate: '记账日',
     valueDate: '起息日',
     account: '账户',

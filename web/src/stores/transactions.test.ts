@@ -39,17 +39,26 @@ describe('transaction feed (keyset pages)', () => {
 
   it('goes on after a page the server cut short (a search read its budget of rows and found nothing yet)', async () => {
     const list = vi.fn(async (input: { cursor?: string }) =>
-      input.cursor ? { items: [transaction(1)], nextCursor: null } : { items: [], nextCursor: 'after-budget' },
+      input.cursor
+        ? { items: [transaction(1)], nextCursor: null, searchedBackTo: null }
+        : { items: [], nextCursor: 'after-budget', searchedBackTo: '2026-03-14' },
     )
     setApiClient({ transactions: { list: { query: list } } } as unknown as ApiClient)
     const feed = createTransactionFeed(500)
     await feed.start({ q: 'rare' })
     expect(feed.rows.value).toHaveLength(0)
     expect(feed.done.value).toBe(false)
+    // How far back the search has looked, for the person waiting.
+    expect(feed.searchedBackTo.value).toBe('2026-03-14')
     await feed.loadMore()
     expect(list.mock.calls[1]![0]).toMatchObject({ q: 'rare', cursor: 'after-budget' })
     expect(feed.rows.value).toHaveLength(1)
     expect(feed.done.value).toBe(true)
+    expect(feed.searchedBackTo.value).toBeNull()
+    // A new query starts without the old one's progress.
+    list.mockImplementationOnce(async () => ({ items: [], nextCursor: 'again', searchedBackTo: '2026-05-01' }))
+    await feed.start({ q: 'other' })
+    expect(feed.searchedBackTo.value).toBe('2026-05-01')
   })
 
   it('holds 100,000 rows', async () => {

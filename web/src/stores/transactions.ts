@@ -28,6 +28,8 @@ export function createTransactionFeed(pageSize = PAGE_SIZE) {
   const loading = ref(false)
   const error = ref<string | null>(null)
   const done = ref(false)
+  /** While a search is cut short page by page: the booking date down to which the list has been looked through. */
+  const searchedBackTo = ref<string | null>(null)
   const query = shallowRef<TransactionQuery | null>(null)
   let cursor: string | null = null
   let key: string | null = null
@@ -42,6 +44,7 @@ export function createTransactionFeed(pageSize = PAGE_SIZE) {
     rows.value = []
     cursor = null
     done.value = false
+    searchedBackTo.value = null
     error.value = null
     loading.value = false
     await loadMore()
@@ -59,6 +62,7 @@ export function createTransactionFeed(pageSize = PAGE_SIZE) {
       rows.value = rows.value.concat(page.items.map((item) => Object.freeze(item)))
       cursor = page.nextCursor
       done.value = page.nextCursor === null
+      searchedBackTo.value = page.searchedBackTo ?? null
     } catch (e) {
       if (mine !== generation) return
       error.value = errorMessage(e)
@@ -73,7 +77,7 @@ export function createTransactionFeed(pageSize = PAGE_SIZE) {
     return loadMore()
   }
 
-  return { rows, loading, error, done, query, start, loadMore, retry }
+  return { rows, loading, error, done, searchedBackTo, query, start, loadMore, retry }
 }
 
 export type TransactionFeed = ReturnType<typeof createTransactionFeed>
