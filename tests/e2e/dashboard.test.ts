@@ -124,6 +124,16 @@ describe.skipIf(!run)('dashboard in Chromium', () => {
     expect(await text(page.locator('[data-testid="scope-entity"]'))).toBe(company.name)
     const firstAccount = detail.locator('[data-testid="entity-accounts"] tbody tr a').first()
     await firstAccount.waitFor({ timeout: 30_000 })
+    // The list is the company's subtree: the heading says so and counts them, and an account of a
+    // subsidiary names its company.
+    const list = await session.api.accounts.list.query({ entityId: company.id })
+    const heading = company.children.length ? `本级及下级单位账户（${list.items.length} 个）` : `账户（${list.items.length} 个）`
+    expect(await text(page.locator('[data-testid="entity-accounts-title"]'))).toBe(heading)
+    const names = new Map<string, string>()
+    const walk = (n: typeof company) => (names.set(n.id, n.name), n.children.forEach(walk))
+    walk(company)
+    const ofSubsidiary = list.items.find((a) => a.entityId !== company.id)
+    if (ofSubsidiary) expect(await detail.locator('[data-testid="entity-accounts"]').textContent()).toContain(names.get(ofSubsidiary.entityId)!)
     await screenshot(page, 'entities-company-selected')
 
     const accountName = await text(firstAccount)

@@ -143,6 +143,8 @@ export default {
     own: 'Own',
     rolledUp: 'Rolled up',
     ownAccounts: 'Own accounts',
+    accountsOf: 'Accounts ({n})',
+    subtreeAccounts: 'Accounts of this company and its subsidiaries ({n})',
     focused: 'In focus',
     focusHint: 'Choosing a company scopes every page to it and its subsidiaries',
     openAccounts: 'Accounts',

@@ -142,6 +142,8 @@ export default {
     own: '本级',
     rolledUp: '汇总',
     ownAccounts: '本级账户数',
+    accountsOf: '账户（{n} 个）',
+    subtreeAccounts: '本级及下级单位账户（{n} 个）',
     focused: '当前范围',
     focusHint: '选择成员单位后，所有页面只显示其及下级单位的数据',
     openAccounts: '查看账户',
