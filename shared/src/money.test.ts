@@ -50,6 +50,21 @@ describe('toDecimalString and formatMoney', () => {
     expect(formatMoney(-5n, 'KWD', 'en', { display: 'code' })).toMatch(/-KWD\s0\.005|KWD\s-0\.005/)
   })
 
+  it('names every currency apart: no two of a group’s currencies share a symbol in either language', () => {
+    const currencies = ['CNY', 'USD', 'HKD', 'SGD', 'JPY', 'EUR', 'GBP', 'AUD', 'CAD']
+    for (const locale of ['zh-CN', 'en'] as const) {
+      const texts = currencies.map((c) => formatMoney(100n, c, locale).replace(/[\d.,\s]/g, ''))
+      expect(new Set(texts).size, `${locale}: ${texts.join(' ')}`).toBe(currencies.length)
+    }
+    expect(formatMoney(123456789n, 'USD', 'zh-CN')).toBe('US$1,234,567.89')
+    expect(formatMoney(123456789n, 'HKD', 'zh-CN')).toBe('HK$1,234,567.89')
+    expect(formatMoney(1500n, 'JPY', 'zh-CN')).toBe('JP¥1,500')
+    expect(formatMoney(123456789n, 'CNY', 'en')).toBe('CN¥1,234,567.89')
+    // Compact too (chart labels and axes).
+    expect(formatMoney(12345678900n, 'USD', 'zh-CN', { compact: true })).toBe('US$1.2亿')
+    expect(formatMoney(12345678900n, 'CNY', 'en', { compact: true })).toBe('CN¥123.5M')
+  })
+
   it('sums bigint amounts', () => {
     expect(sumMinor([1n, 2n, -3n])).toBe(0n)
     expect(sumMinor([])).toBe(0n)

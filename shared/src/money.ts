@@ -73,9 +73,17 @@ const formatters = new Map<string, Intl.NumberFormat>()
 /**
  * Formats minor units for people, per locale, exactly (the decimal string is formatted, never a float).
  *
+ * The symbol is the locale's standard one (CLDR), which names each currency once: a group holds
+ * dollars of several countries and yen and yuan side by side, and the short forms ("$", "¥") would
+ * show USD, HKD and SGD alike, and JPY like CNY. In zh-CN the yuan is "¥", the yen "JP¥", the US
+ * dollar "US$"; in English the US dollar is "$", the yen "¥", the yuan "CN¥"; the Singapore dollar
+ * is "SGD" in both.
+ *
  * @example
  * formatMoney(123456789n, 'USD', 'en')    // "$1,234,567.89"
  * formatMoney(123456789n, 'CNY', 'zh-CN') // "¥1,234,567.89"
+ * formatMoney(123456789n, 'USD', 'zh-CN') // "US$1,234,567.89"
+ * formatMoney(123456789n, 'CNY', 'en')    // "CN¥1,234,567.89"
  */
 export function formatMoney(
   amount: bigint,
@@ -90,7 +98,7 @@ export function formatMoney(
     formatter = new Intl.NumberFormat(locale, {
       style: 'currency',
       currency,
-      currencyDisplay: options.display === 'code' ? 'code' : 'narrowSymbol',
+      currencyDisplay: options.display === 'code' ? 'code' : 'symbol',
       minimumFractionDigits: options.compact ? 0 : exponent,
       maximumFractionDigits: options.compact ? 1 : exponent,
       ...(options.compact ? { notation: 'compact' as const } : {}),

@@ -26,7 +26,7 @@ describe('breakdownOption', () => {
     expect(yAxis.data).toEqual(['HSBC', 'ICBC']) // category axes draw bottom-up
     const series = (option.series as { data: { value: number }[]; label: { formatter: Fn } }[])[0]!
     expect(series.data.map((d) => d.value)).toEqual([5_000_000, 15_000_000])
-    expect(series.label.formatter({ dataIndex: 1 })).toBe('¥150K  75.0%')
+    expect(series.label.formatter({ dataIndex: 1 })).toBe('CN¥150K  75.0%')
   })
 
   it('puts the exact amount and share in the tooltip', () => {
@@ -102,7 +102,7 @@ describe('balanceHistoryOption', () => {
 
 describe('tickLabel', () => {
   it('formats axis ticks (minor units) compactly in the person’s language', () => {
-    expect(tickLabel(150_000_000_00, 'CNY', 'en')).toBe('¥150M')
+    expect(tickLabel(150_000_000_00, 'CNY', 'en')).toBe('CN¥150M')
     expect(tickLabel(150_000_000_00, 'CNY', 'zh-CN')).toBe('¥1.5亿')
   })
 })
