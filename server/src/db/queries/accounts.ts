@@ -516,7 +516,7 @@ export async function listDailyClosings(
     const closed = new Set(inRange.filter((r) => r.date === interimOn).map((r) => r.id))
     interims.filter((r) => !closed.has(r.id)).forEach(point(true))
     const lists = [...byAccount.values()]
-    for (const points of lists) if (points.some((p, k) => k > 0 && points[k - 1]!.date > p.date)) points.sort((x, y) => (x.date < y.date ? -1 : 1))
+    for (const points of lists) if (points.some((p, k) => k > 0 && points[k - 1]!.date > p.date)) points.sort((x, y) => (x.date < y.date ? -1 : x.date > y.date ? 1 : 0))
     return lists
   }, accountsPerRead)
 }
