@@ -188,6 +188,34 @@ describe('statement import (SQLite in memory)', () => {
       expect(await countImportRows(db)).toEqual(counts)
     })
 
+    it('a later whole delivery that does not name the batch is a duplicate of the stored details too, and books them if they were pending', async () => {
+      const bare: Entry = { amount: BATCH.amount, ref: BATCH.ref }
+      await commitStatementImport(db, { fileName: 'detailed.xml', bytes: camt('053', 'S-3', [BATCH]) })
+      const split = await rowsOf('acc_de')
+      const counts = await countImportRows(db)
+      const late = await commitStatementImport(db, { fileName: 'bare.xml', bytes: camt('052', 'R-4', [bare]) })
+      expect(late.totals).toMatchObject({ entriesNew: 0, entriesUpdated: 0, entriesDuplicate: 1 })
+      expect(await rowsOf('acc_de')).toEqual(split)
+      expect((await countImportRows(db)).transactions).toBe(counts.transactions)
+
+      // Pending details (more than one probe's worth), then the booked entry without its details.
+      const many: Entry = {
+        amount: '70.00',
+        ref: 'BATCH-MANY',
+        status: 'PDNG',
+        details: Array.from({ length: 70 }, (_, i) => ({ amount: '1.00', name: `Payee ${i + 1}` })),
+      }
+      await commitStatementImport(db, { fileName: 'pending.xml', bytes: camt('052', 'R-5', [many]) })
+      const pending = (await rowsOf('acc_de')).filter((r) => r.dedupe_key.startsWith('ref:BATCH-MANY|'))
+      expect(pending).toHaveLength(70)
+      expect(new Set(pending.map((r) => r.status))).toEqual(new Set(['pending']))
+      const booked = await commitStatementImport(db, { fileName: 'booked.xml', bytes: camt('054', 'N-4', [{ amount: '70.00', ref: 'BATCH-MANY' }]) })
+      expect(booked.totals).toMatchObject({ entriesNew: 0, entriesUpdated: 1 })
+      const after = (await rowsOf('acc_de')).filter((r) => r.dedupe_key.startsWith('ref:BATCH-MANY'))
+      expect(after).toHaveLength(70)
+      expect(new Set(after.map((r) => r.status))).toEqual(new Set(['booked']))
+    })
+
     it('pending details are booked by the booked whole entry, and a booked whole entry is not replaced by pending details', async () => {
       await commitStatementImport(db, { fileName: 'pending.xml', bytes: camt('052', 'R-2', [{ ...BATCH, status: 'PDNG' }]) })
       expect((await rowsOf('acc_de')).map((r) => r.status)).toEqual(['pending', 'pending', 'pending'])

@@ -19,6 +19,7 @@ import {
   bookTransactions,
   deleteTransactionsById,
   findTransactionsByKeys,
+  type ExistingTransaction,
   removeVanishedPending,
   upsertBalances,
   upsertTransactionRows,
@@ -49,8 +50,10 @@ import { InvalidRequestError } from './errors.js'
  *   counterparty and remittance; detail i of the entry with key K has the key `K|tx:i`. The
  *   statement still reconciles on its entries (the details add up to them). If the same booking
  *   was stored whole before (a delivery without details), the details replace that row; a later
- *   whole delivery that names the batch (camt `Btch`/NbOfTxs) is recognised as a duplicate of the
- *   stored details. Details that do not add up to the entry are not split (a warning says so).
+ *   whole delivery of it, whether it names the batch (camt `Btch`/NbOfTxs) or not (any entry of
+ *   any format is looked up as the possible other shape of a split one), is recognised as a
+ *   duplicate of the stored details, and books them if they were pending. Details that do not add
+ *   up to the entry are not split (a warning says so).
  * - Pending entries: a booked entry with the same key replaces its pending row; in addition an
  *   end-of-day statement (camt.053, MT940, BAI2) removes the pending rows earlier intraday imports
  *   left on the days it covers that it does not itself contain (the bank booked them under another
@@ -65,6 +68,8 @@ const STORED_BALANCE_TYPES: ReadonlySet<StatementBalanceType> = new Set(['OPBD',
 /** Formats whose statements are final (end of day): they supersede earlier intraday pending rows. */
 const FINAL_FORMATS: ReadonlySet<StatementFormat> = new Set(['mt940', 'camt053', 'bai2'])
 const INTRADAY_SOURCES = ['import:camt052', 'import:mt942', 'import:camt054'] as const
+/** Detail keys looked up per query when a delivery does not say how many details its entry has. */
+const DETAILS_PER_PROBE = 64
 /** Transactions buffered before they are written (one set-based upsert per account). */
 const FLUSH_ROWS = 1024
 /** Chunk size when an in-memory file is streamed. */
@@ -302,8 +307,12 @@ export function formatBankTransactionCode(code: StatementBankTransactionCode): s
 type BatchLink =
   /** Detail `index` (1-based) of a split batch entry whose whole key is `whole`. */
   | { kind: 'detail'; whole: string; index: number }
-  /** A batch entry stored whole (no usable details); its details would be `${key}|tx:1…count`. */
-  | { kind: 'whole'; count: number }
+  /**
+   * An entry stored whole (no usable details): its details, if another delivery split it, are
+   * `${key}|tx:1…count`. `count` is null when the delivery does not say it is a batch (a camt
+   * without `Btch`, an MT940 or BAI2 line): the same booking may still have come split before.
+   */
+  | { kind: 'whole'; count: number | null }
 
 interface BufferedRow {
   row: NewTransaction
@@ -572,8 +581,8 @@ class FileIngest {
 
   /** Upserts one account's buffered rows; batch entries are first checked against their other shape. */
   private async writeTransactions(accountId: string, buffered: BufferedRow[]): Promise<void> {
-    let rows = buffered
-    if (buffered.some((b) => b.link !== undefined)) rows = await this.resolveBatchShapes(accountId, buffered)
+    // Every entry may be the other shape of a batch entry stored before (see resolveBatchShapes).
+    const rows = await this.resolveBatchShapes(accountId, buffered)
     const outcomes = await upsertTransactionRows(
       this.db,
       accountId,
@@ -626,11 +635,7 @@ class FileIngest {
         const first = stored.get(`${b.row.dedupe_key}|tx:1`)
         if (first) {
           if (first.status === 'pending' && b.row.status === 'booked') {
-            const parts = await findTransactionsByKeys(
-              this.db,
-              accountId,
-              Array.from({ length: b.link.count }, (_, i) => `${b.row.dedupe_key}|tx:${i + 1}`),
-            )
+            const parts = await this.detailsStored(accountId, b.row.dedupe_key, b.link.count)
             toBook.push({ ids: [...parts.values()].map((p) => p.id), row: b.row })
             b.result.entriesUpdated++
           } else {
@@ -644,6 +649,18 @@ class FileIngest {
     if (replaced.length) await deleteTransactionsById(this.db, replaced)
     for (const { ids, row } of toBook) await bookTransactions(this.db, ids, { bookingDate: row.booking_date, valueDate: row.value_date, source: row.source })
     return keepRows
+  }
+
+  /** The stored details `${key}|tx:1…` of an entry; `count` if the delivery says how many, else all there are. */
+  private async detailsStored(accountId: string, key: string, count: number | null) {
+    const keys = (from: number, n: number) => Array.from({ length: n }, (_, i) => `${key}|tx:${from + i}`)
+    if (count !== null) return findTransactionsByKeys(this.db, accountId, keys(1, count))
+    const found = new Map<string, ExistingTransaction>()
+    for (let from = 1; ; from += DETAILS_PER_PROBE) {
+      const part = await findTransactionsByKeys(this.db, accountId, keys(from, DETAILS_PER_PROBE))
+      for (const [k, v] of part) found.set(k, v)
+      if (part.size < DETAILS_PER_PROBE) return found
+    }
   }
 }
 
@@ -854,7 +871,7 @@ function toTransactionRows(
     const details = splittable(entry)
     if (details === undefined || details === 'mismatch') {
       if (details === 'mismatch') mismatched++
-      out.push({ row, link: entry.batch && entry.batch.count > 1 ? { kind: 'whole', count: entry.batch.count } : undefined })
+      out.push({ row, link: { kind: 'whole', count: entry.batch && entry.batch.count > 1 ? entry.batch.count : null } })
       continue
     }
     details.forEach((d, j) => {

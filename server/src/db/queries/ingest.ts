@@ -107,7 +107,7 @@ const INSERTED = ['account_id', 'dedupe_key', ...COMPARED, 'source', 'created_at
  */
 const ROWS_PER_STATEMENT = 256
 
-type ExistingTransaction = { id: bigint | number | string; dedupe_key: string } & { [C in (typeof COMPARED)[number]]: unknown }
+export type ExistingTransaction = { id: bigint | number | string; dedupe_key: string } & { [C in (typeof COMPARED)[number]]: unknown }
 
 /**
  * The statement texts of the hot path, written once per database kind and size and reused. Kysely
