@@ -144,6 +144,9 @@ describe.skipIf(!run)('dashboard in Chromium', () => {
     const accountId = new URL(page.url()).pathname.split('/').pop()!
     await page.locator('[data-testid="account-name"]', { hasText: accountName }).waitFor()
     const account = await session.api.accounts.get.query({ accountId })
+    // Its source names the bank, not only the connector (one connector serves several banks).
+    const bank = (await session.api.reference.banks.query()).find((b) => b.id === account.bankId)!
+    expect(await text(page.locator('[data-testid="account-source"]'))).toContain(`来源 ${bank.nameZh}（经 ${account.source}）`)
     const booked = page.locator('[data-testid="account-booked"] .money')
     await booked.waitFor()
     expect(await text(booked)).toBe(account.bookedBalance === null ? '—' : formatMoney(account.bookedBalance, account.currency, 'zh-CN'))

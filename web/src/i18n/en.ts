@@ -66,6 +66,10 @@ export default {
     empty: 'No data',
     loading: 'Loading…',
   },
+  sources: {
+    connector: '{bank} via {connector}',
+    import: 'statement import ({format})',
+  },
   honest: {
     asOfSource: 'As of {time} · source {source}',
     balanceDate: 'Balance date {date}',

@@ -65,6 +65,10 @@ export default {
     empty: '暂无数据',
     loading: '加载中…',
   },
+  sources: {
+    connector: '{bank}（经 {connector}）',
+    import: '对账单导入（{format}）',
+  },
   honest: {
     asOfSource: '截至 {time} · 来源 {source}',
     balanceDate: '余额日期 {date}',
