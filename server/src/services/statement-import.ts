@@ -317,7 +317,7 @@ type BatchLink =
 interface BufferedRow {
   row: NewTransaction
   result: StatementImportResult
-  link: BatchLink | undefined
+  link: BatchLink
 }
 
 /** Per account: the rows not yet written. */
@@ -465,7 +465,7 @@ class FileIngest {
     const keep = new Set<string>()
     for (const buffered of rows) {
       keep.add(buffered.row.dedupe_key)
-      if (buffered.link?.kind === 'detail' && buffered.link.index === 1) result.batchesSplit++
+      if (buffered.link.kind === 'detail' && buffered.link.index === 1) result.batchesSplit++
       // The same key (or the other shape of the same batch entry) waiting already: write what waits
       // first, so that the second delivery is compared with the first as if they came in two files.
       if (state.buffer.has(buffered.row.dedupe_key) || collidesWithShape(state.buffer, buffered)) await this.flush()
@@ -579,9 +579,8 @@ class FileIngest {
     this.buffered = 0
   }
 
-  /** Upserts one account's buffered rows; batch entries are first checked against their other shape. */
+  /** Upserts one account's buffered rows, each first checked against the other shape of a batch entry. */
   private async writeTransactions(accountId: string, buffered: BufferedRow[]): Promise<void> {
-    // Every entry may be the other shape of a batch entry stored before (see resolveBatchShapes).
     const rows = await this.resolveBatchShapes(accountId, buffered)
     const outcomes = await upsertTransactionRows(
       this.db,
@@ -605,8 +604,8 @@ class FileIngest {
   private async resolveBatchShapes(accountId: string, buffered: BufferedRow[]): Promise<BufferedRow[]> {
     const probes: string[] = []
     for (const b of buffered) {
-      if (b.link?.kind === 'detail' && b.link.index === 1) probes.push(b.link.whole)
-      else if (b.link?.kind === 'whole') probes.push(`${b.row.dedupe_key}|tx:1`)
+      if (b.link.kind === 'detail' && b.link.index === 1) probes.push(b.link.whole)
+      else if (b.link.kind === 'whole') probes.push(`${b.row.dedupe_key}|tx:1`)
     }
     const stored = await findTransactionsByKeys(this.db, accountId, probes)
     if (stored.size === 0) return buffered
@@ -615,7 +614,7 @@ class FileIngest {
     const toBook: { ids: (bigint | number | string)[]; row: NewTransaction }[] = []
     const keepRows: BufferedRow[] = []
     for (const b of buffered) {
-      if (b.link?.kind === 'detail' && b.link.index === 1) {
+      if (b.link.kind === 'detail' && b.link.index === 1) {
         const whole = stored.get(b.link.whole)
         if (whole) {
           if (whole.status === 'booked' && b.row.status === 'pending') skipWholes.add(b.link.whole)
@@ -627,11 +626,11 @@ class FileIngest {
       }
     }
     for (const b of buffered) {
-      if (b.link?.kind === 'detail' && skipWholes.has(b.link.whole)) {
+      if (b.link.kind === 'detail' && skipWholes.has(b.link.whole)) {
         b.result.entriesDuplicate++
         continue
       }
-      if (b.link?.kind === 'whole') {
+      if (b.link.kind === 'whole') {
         const first = stored.get(`${b.row.dedupe_key}|tx:1`)
         if (first) {
           if (first.status === 'pending' && b.row.status === 'booked') {
@@ -666,7 +665,7 @@ class FileIngest {
 
 /** Whether the buffer holds the other shape of this row's batch entry (whole vs its first detail). */
 function collidesWithShape(buffer: Map<string, BufferedRow>, b: Omit<BufferedRow, 'result'>): boolean {
-  if (b.link?.kind === 'detail') return buffer.has(b.link.whole)
+  if (b.link.kind === 'detail') return buffer.has(b.link.whole)
   return buffer.has(`${b.row.dedupe_key}|tx:1`)
 }
 

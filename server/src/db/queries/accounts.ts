@@ -1,7 +1,7 @@
 import { sql, type SelectQueryBuilder } from 'kysely'
 import { databaseKind, type Db } from '../client.js'
 import type { AccountsTable, EntitiesTable } from '../database.js'
-import { ACCOUNTS_PER_READ, readByAccounts } from './chunks.js'
+import { readByAccounts } from './chunks.js'
 import { pathInScope, type EntityScope } from './scope.js'
 
 export interface AccountFilter {
@@ -454,7 +454,7 @@ export async function listDailyClosings(
   to: string,
   filter: AccountFilter = {},
   interimOn?: string,
-  { accountsPerRead = ACCOUNTS_PER_READ }: { accountsPerRead?: number } = {},
+  { accountsPerRead }: { accountsPerRead?: number } = {},
 ): Promise<DailyClosing[][]> {
   let scoped = db
     .selectFrom('accounts as a')

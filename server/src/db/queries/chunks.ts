@@ -16,7 +16,7 @@ export const ACCOUNTS_PER_READ = 500
  * const rows = await readByAccounts(ids, (part) => flowsOf(part))
  * // → flowsOf(ids[0..499]), then flowsOf(ids[500..999]), …
  */
-export async function readByAccounts<T>(accountIds: readonly string[], read: (accountIds: string[]) => Promise<T[]>, perRead = ACCOUNTS_PER_READ): Promise<T[]> {
+export async function readByAccounts<T>(accountIds: readonly string[], read: (accountIds: string[]) => Promise<T[]>, perRead: number = ACCOUNTS_PER_READ): Promise<T[]> {
   if (!Number.isInteger(perRead) || perRead < 1) throw new RangeError(`readByAccounts: perRead must be a positive whole number, got ${perRead}`)
   const rows: T[] = []
   for (let i = 0; i < accountIds.length; i += perRead) {

@@ -1,7 +1,7 @@
 import { sql } from 'kysely'
 import { databaseKind, type Db } from '../client.js'
 import type { AccountFilter } from './accounts.js'
-import { ACCOUNTS_PER_READ, readByAccounts } from './chunks.js'
+import { readByAccounts } from './chunks.js'
 import { pathInScope, type EntityScope } from './scope.js'
 
 export interface TransactionQuery {
@@ -159,7 +159,7 @@ export async function listDailyFlows(
   from: string,
   to: string,
   filter: AccountFilter = {},
-  { accountsPerRead = ACCOUNTS_PER_READ }: { accountsPerRead?: number } = {},
+  { accountsPerRead }: { accountsPerRead?: number } = {},
 ) {
   const ids = (await scopedAccountIds(db, scope, filter).execute()).map((a) => a.id)
   // A few hundred accounts a query (`readByAccounts`): on a large group the range is over a million rows.
